@@ -1,0 +1,306 @@
+"""The ``chainmap`` command: parse, call one function, print.
+
+Errors are turned into one line and an exit status in one place, :class:`_Commands`:
+1 general, 2 bad input or settings (nothing written), 3 store failure, 4 not found.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table as RichTable
+from typer.core import TyperGroup
+
+from chainmap.config import get_settings
+from chainmap.errors import ChainmapError, ValidationFailed
+from chainmap.ingest import Problem, write_problems_csv
+from chainmap.ingest.load import ImportResult, import_datasets
+from chainmap.store import STAT_KEYS, open_store, store_exists
+
+__all__ = ["app", "main"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+#: problems shown on screen; the rest go to --errors-out
+_SHOWN_PROBLEMS = 30
+
+
+class _Commands(TyperGroup):
+    """Runs a command and turns a chainmap error into one line on stderr and its exit status."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as error:
+            _print_problems(error.problems)
+            err_console.print(f"[bold red]error:[/] {error}")
+            raise typer.Exit(error.exit_code) from None
+        except ChainmapError as error:
+            err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Commands,
+    name="chainmap",
+    help="Map industry chains (产业链) for quality-certification work: chain leaders (链主), their "
+    "supplier tiers and customers, and the QMS certificates (GB/T 19001) of every firm.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store URL: sqlite:///PATH (default sqlite:///chainmap.db). "
+        "Also read from CHAINMAP_STORE.",
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _store_url(store: str | None) -> str:
+    return get_settings(store=store).store
+
+
+@contextmanager
+def _progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (hidden when stderr is not a terminal); yields an advance function."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    errors = [p for p in problems if p.is_error]
+    shown = (errors or list(problems))[:_SHOWN_PROBLEMS]
+    if not shown:
+        return
+    table = RichTable(title="Problems found", show_lines=False, highlight=False)
+    for column in ("file", "row", "column", "value", "message"):
+        table.add_column(column, overflow="fold")
+    for p in shown:
+        table.add_row(p.file, "" if p.row is None else str(p.row), p.column, p.value, p.message)
+    err_console.print(table)
+    rest = len(problems) - len(shown)
+    if rest > 0:
+        err_console.print(f"... and {rest} more (write them all with --errors-out FILE.csv)")
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the CSV files into.")],
+    enterprises: Annotated[int, typer.Option(help="Number of enterprises.", min=1)] = 2000,
+    chains: Annotated[int, typer.Option(help="Number of chains.", min=1)] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
+    encoding: Annotated[
+        str, typer.Option(help="utf-8, utf-8-sig (Excel's 'CSV UTF-8') or gb18030 (GBK).")
+    ] = "utf-8",
+) -> None:
+    """Write a realistic sample dataset (chains, segments, firms, supply links, certificates)."""
+    from chainmap.samples import generate_dataset
+
+    with _progress("generating rows") as advance:
+        summary = generate_dataset(
+            out, enterprises=enterprises, chains=chains, seed=seed, encoding=encoding,
+            progress=advance,
+        )
+    console.print(f"wrote {out}: " + ", ".join(
+        f"{name} {count:,}" for name, count in _fields(summary).items()))
+
+
+def _fields(obj: Any) -> dict[str, int]:
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+def _run_import(
+    paths: Sequence[Path], url: str, accept_bad_checksum: bool, errors_out: Path | None
+) -> ImportResult:
+    known = open_store(url) if store_exists(url) else None
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            validating = bar.add_task("validating rows", total=None)
+            writing = bar.add_task("writing rows", total=None, visible=False)
+
+            def on_write(rows: int, total: int) -> None:
+                if total:
+                    bar.update(validating, visible=False)
+                    bar.update(writing, total=total, visible=True)
+                bar.advance(writing, rows)
+
+            try:
+                result = import_datasets(
+                    paths,
+                    lambda: known if known is not None else open_store(url, create=True),
+                    known=known,
+                    accept_bad_checksum=accept_bad_checksum,
+                    batch_size=get_settings().batch_size,
+                    on_validate=lambda rows: bar.advance(validating, rows),
+                    on_write=on_write,
+                )
+            except ValidationFailed as error:
+                if errors_out is not None:
+                    write_problems_csv(error.problems, errors_out)
+                    err_console.print(f"all {len(error.problems)} problems written to {errors_out}")
+                raise
+    finally:
+        if known is not None:
+            known.close()
+    if errors_out is not None:
+        write_problems_csv(result.warnings, errors_out)
+    return result
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Datasets: a folder of CSV files, an .xlsx workbook or a .json file. "
+            "Several are imported together, a later one updating an earlier one.",
+            show_default=False,
+        ),
+    ],
+    store: StoreOption = None,
+    errors_out: Annotated[
+        Path | None,
+        typer.Option("--errors-out", help="Write every problem (and warning) to this CSV file."),
+    ] = None,
+    accept_bad_checksum: Annotated[
+        bool,
+        typer.Option(
+            "--accept-bad-checksum",
+            help="Keep firms whose USCC fails a check character, flagged, instead of rejecting them.",
+        ),
+    ] = False,
+) -> None:
+    """Validate datasets as a whole, then write them to the store in one transaction.
+
+    Any error (bad value, unknown reference, conflicting duplicate) is listed with its file, row
+    and column; the exit status is then 2 and nothing is written. Importing the same data twice
+    changes nothing.
+    """
+    url = _store_url(store)
+    result = _run_import(paths, url, accept_bad_checksum, errors_out)
+    seconds = result.validate_seconds + result.write_seconds
+    table = RichTable(title=f"Imported into {url}")
+    table.add_column("table")
+    table.add_column("rows written", justify="right")
+    for name, count in result.written.items():
+        table.add_row(str(name), f"{count:,}")
+    console.print(table)
+    rate = result.rows_read / seconds if seconds > 0 else 0.0
+    console.print(
+        f"{result.rows_read:,} rows read in {seconds:.1f} s ({rate:,.0f} rows/s); "
+        f"{result.duplicates_dropped:,} identical duplicates dropped; "
+        f"{len(result.warnings):,} warnings"
+        + (f" (listed in {errors_out})" if errors_out and result.warnings else "")
+    )
+    if result.warnings and not errors_out:
+        _print_problems(result.warnings)
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """Count what the store holds: enterprises, supply links, certificates, chains, segments, members."""
+    with open_store(_store_url(store)) as opened:
+        counts = opened.stats()
+        chains = opened.chains() if format is OutputFormat.table else []
+    if format is OutputFormat.json:
+        sys.stdout.write(json.dumps(counts, ensure_ascii=False) + "\n")
+        return
+    table = RichTable(title="Store contents")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key in STAT_KEYS:
+        table.add_row(key, f"{counts[key]:,}")
+    console.print(table)
+    if chains:
+        listing = RichTable(title="Chains")
+        for column in ("chain_id", "name", "region"):
+            listing.add_column(column)
+        for chain in chains:
+            listing.add_row(chain.chain_id, chain.name, chain.region_code or "national")
+        console.print(listing)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo store and data.")] = Path(
+        "demo-output"
+    ),
+    enterprises: Annotated[int, typer.Option(help="Number of enterprises.", min=50)] = 2000,
+    chains: Annotated[int, typer.Option(help="Number of chains.", min=1)] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Generate sample chains, import them into a fresh embedded store in OUT and summarize them."""
+    from chainmap.demo import run_demo
+
+    with _progress("building the demo") as advance:
+        result = run_demo(out, enterprises=enterprises, chains=chains, seed=seed,
+                          as_of=date.today(), progress=advance)
+    console.print(f"[bold]chainmap demo[/] in {out}")
+    console.print(f"  data:  {result.data_dir}  ({result.rows_generated:,} rows generated)")
+    console.print(f"  store: {result.store_url}  ({result.rows_written:,} rows imported in "
+                  f"{result.import_seconds:.1f} s)")
+    table = RichTable(title=f"Chains, certificates in force on {result.as_of}")
+    for column in ("chain", "name", "leaders", "firms", "supply links", "certified", "share"):
+        table.add_column(column, justify="right" if column in {"firms", "supply links",
+                                                               "certified", "share"} else "left")
+    for row in result.chains:
+        table.add_row(row.chain_id, row.name, str(row.leaders), f"{row.firms:,}",
+                      f"{row.links:,}", f"{row.certified:,}", f"{row.certified_share:.0%}")
+    console.print(table)
+    console.print(f"  summary: {result.summary_path}")
+
+
+def main() -> None:
+    """Entry point of the ``chainmap`` command."""
+    app()

@@ -1,0 +1,35 @@
+"""Settings from the environment (``CHAINMAP_`` prefix), built by :func:`get_settings` when asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chainmap.errors import ConfigError
+
+__all__ = ["DEFAULT_STORE", "Settings", "get_settings"]
+
+DEFAULT_STORE = "sqlite:///chainmap.db"
+
+
+class Settings(BaseSettings):
+    """chainmap's settings. Each may be set as an environment variable, e.g. ``CHAINMAP_STORE``."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAINMAP_", extra="ignore")
+
+    store: str = Field(
+        DEFAULT_STORE,
+        description="store URL: sqlite:///PATH (the default, chainmap.db) or neo4j://HOST:PORT",
+    )
+    batch_size: int = Field(5000, ge=1, le=1_000_000, description="rows per write batch")
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment; ``overrides`` that are not ``None`` win."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ConfigError(f"invalid setting: {detail}") from None

@@ -1,0 +1,68 @@
+"""Enumerations shared by the rules, the models and the stores."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["CertStatus", "SizeClass", "Stage"]
+
+
+class SizeClass(StrEnum):
+    """Enterprise size class under 工信部联企业〔2011〕300号."""
+
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+    @property
+    def label_zh(self) -> str:
+        return _SIZE_ZH[self]
+
+
+_SIZE_ZH = {
+    SizeClass.MICRO: "微型",
+    SizeClass.SMALL: "小型",
+    SizeClass.MEDIUM: "中型",
+    SizeClass.LARGE: "大型",
+}
+
+
+class Stage(StrEnum):
+    """Where a chain segment (环节) sits in its chain."""
+
+    UPSTREAM = "upstream"
+    MIDSTREAM = "midstream"
+    DOWNSTREAM = "downstream"
+
+    @property
+    def label_zh(self) -> str:
+        return _STAGE_ZH[self]
+
+
+_STAGE_ZH = {Stage.UPSTREAM: "上游", Stage.MIDSTREAM: "中游", Stage.DOWNSTREAM: "下游"}
+
+
+class CertStatus(StrEnum):
+    """Status of a QMS certificate as the national certificate registry states it."""
+
+    VALID = "valid"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+    @property
+    def label_zh(self) -> str:
+        return _STATUS_ZH[self]
+
+
+_STATUS_ZH = {
+    CertStatus.VALID: "有效",
+    CertStatus.SUSPENDED: "暂停",
+    CertStatus.REVOKED: "撤销",
+    CertStatus.WITHDRAWN: "注销",
+    CertStatus.EXPIRED: "过期",
+    CertStatus.UNKNOWN: "未知",
+}

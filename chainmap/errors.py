@@ -1,0 +1,114 @@
+"""The errors chainmap raises, all rooted in :class:`ChainmapError`.
+
+Every message says what is wrong, where, and how to fix it; the CLI turns an error into one line and an
+exit status, the HTTP API into a status code, each in one place.
+
+::
+
+    ChainmapError                      root: catch this to catch everything chainmap raises
+    ├── ConfigError                    a setting, a store URL or a command-line value is unusable
+    ├── DataError                      input data cannot be read or does not pass validation
+    │   ├── EncodingError              a text file is in none of the accepted encodings
+    │   ├── SourceError                a file, sheet or JSON document has the wrong shape
+    │   ├── RuleViolation              one value breaks a registry rule (also a ValueError)
+    │   └── ValidationFailed           a dataset has problems; carries every one of them
+    ├── NotFound                       a chain, firm or leader asked for does not exist
+    └── StoreError                     the store cannot be opened, read or written
+        ├── StoreUnavailable           the database cannot be reached or opened
+        └── SchemaVersionError         the database was written by an incompatible chainmap
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chainmap.ingest.problems import Problem
+
+__all__ = [
+    "ChainmapError",
+    "ConfigError",
+    "DataError",
+    "EncodingError",
+    "NotFound",
+    "SchemaVersionError",
+    "RuleViolation",
+    "SourceError",
+    "StoreError",
+    "StoreUnavailable",
+    "ValidationFailed",
+]
+
+
+class ChainmapError(Exception):
+    """Root of every error chainmap raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(ChainmapError):
+    """A setting, store URL or option value cannot be used."""
+
+    exit_code = 2
+
+
+class DataError(ChainmapError):
+    """Input data cannot be read or is invalid."""
+
+    exit_code = 2
+
+
+class EncodingError(DataError):
+    """A text file is neither UTF-8 (with or without BOM) nor GB18030/GBK."""
+
+
+class SourceError(DataError):
+    """A file, workbook sheet or JSON document does not have the expected shape."""
+
+
+class RuleViolation(DataError, ValueError):
+    """One value breaks a registry rule (USCC, region code, industry code, status ...).
+
+    ``code`` is a short machine-readable name of the rule, e.g. ``uscc_check_character``.
+    It is a ``ValueError`` too, so pydantic validators report it as a field error.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class ValidationFailed(DataError):
+    """A dataset did not pass validation; nothing was written.
+
+    ``problems`` holds every error and warning found, in file and row order.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        errors = sum(1 for p in self.problems if p.is_error)
+        super().__init__(
+            f"the dataset has {errors} error(s); nothing was written. "
+            "Fix the rows listed (or use --errors-out FILE.csv for the full list) and import again."
+        )
+
+
+class NotFound(ChainmapError):
+    """A chain, enterprise or leader that was asked for does not exist (or is out of scope)."""
+
+    exit_code = 4
+
+
+class StoreError(ChainmapError):
+    """The store failed to open, read or write."""
+
+    exit_code = 3
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or opened."""
+
+
+class SchemaVersionError(StoreError):
+    """The database schema is of a version this chainmap cannot use."""

@@ -1,0 +1,258 @@
+"""The vocabulary: pydantic models of what chainmap stores, with the registry rules applied.
+
+Rows from CSV, XLSX or JSON are validated into these models once, at the boundary; the models then
+become plain :mod:`chainmap.records` for the stores. Validation context ``{"accept_bad_checksum": True}``
+accepts USCCs whose check characters fail, flagged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from chainmap import rules
+from chainmap.enums import CertStatus, SizeClass, Stage
+from chainmap.errors import RuleViolation
+
+__all__ = [
+    "CertStatus",
+    "Certificate",
+    "CertificationBody",
+    "Chain",
+    "Enterprise",
+    "Membership",
+    "Segment",
+    "SizeClass",
+    "Stage",
+    "SupplyLink",
+]
+
+
+def _uscc(value: str, info: ValidationInfo) -> str:
+    accept = bool(info.context and info.context.get("accept_bad_checksum"))
+    return rules.validate_uscc(value, accept_bad_checksum=accept).code
+
+
+def _uscc_ref(value: str) -> str:
+    # A reference is checked against the firms that exist, which were validated in full.
+    return value.strip().upper()
+
+
+_NUMBER_JUNK = re.compile(r"[,，\s]")
+
+
+def _number(value: Any) -> Any:
+    """Accept numbers as Excel exports write them: thousands separators, full-width digits, '12.0'."""
+    if isinstance(value, str):
+        text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", value))
+        return float(text) if "." in text or "e" in text.lower() else text
+    return value
+
+
+def _whole(value: Any) -> Any:
+    value = _number(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _date(value: Any) -> Any:
+    """Dates as ISO text, 2024/1/5, 20240105, 2024年1月5日, an Excel serial number or a datetime."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    if isinstance(value, str):
+        text = value.strip().split(" ")[0].split("T")[0]
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise RuleViolation(
+            "date_format", f"date {value.strip()!r} is not a date; write it as YYYY-MM-DD"
+        )
+    return value
+
+
+def _text_list(value: Any) -> Any:
+    """``a;b``, ``a；b`` or ``a,b`` (or a JSON list) as a list of trimmed, non-empty items."""
+    if isinstance(value, str):
+        return [item.strip() for item in re.split(r"[;；,，]", value) if item.strip()]
+    return value
+
+
+_SIZE_WORDS = {"微型": "micro", "小型": "small", "中型": "medium", "大型": "large"}
+_STAGE_WORDS = {"上游": "upstream", "中游": "midstream", "下游": "downstream"}
+
+
+def _word(table: dict[str, str]) -> Any:
+    def convert(value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            return table.get(text, text.lower())
+        return value
+
+    return convert
+
+
+def _status(value: Any) -> Any:
+    return rules.parse_status(value) if isinstance(value, str) else value
+
+
+Uscc = Annotated[str, AfterValidator(_uscc)]
+UsccRef = Annotated[str, AfterValidator(_uscc_ref)]
+RegionCode = Annotated[str, AfterValidator(rules.validate_region_code)]
+IndustryCode = Annotated[str, AfterValidator(rules.validate_industry_code)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Key = Annotated[str, Field(min_length=1, max_length=64)]
+Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False)]
+Count = Annotated[int, BeforeValidator(_whole), Field(ge=0)]
+Day = Annotated[date, BeforeValidator(_date)]
+
+_MODEL = ConfigDict(frozen=True, str_strip_whitespace=True, extra="ignore")
+
+
+class CertificationBody(BaseModel):
+    """A certification body (认证机构), accredited by CNCA under an approval number."""
+
+    model_config = _MODEL
+    body_id: Key
+    name: Name
+    approval_no: str | None = None
+
+
+class Enterprise(BaseModel):
+    """A firm, identified by its USCC. ``size`` is as the data gives it; see :meth:`derived_size`."""
+
+    model_config = _MODEL
+    uscc: Uscc
+    name: Name
+    region_code: RegionCode
+    industry_code: IndustryCode
+    employees: Count | None = None
+    revenue: Amount | None = None
+    assets: Amount | None = None
+    size: Annotated[SizeClass, BeforeValidator(_word(_SIZE_WORDS))] | None = None
+    maturity: Annotated[int, BeforeValidator(_whole), Field(ge=1, le=5)] | None = None
+
+    def derived_size(self) -> SizeClass | None:
+        """The size class the 2011 standard gives from industry, employees, revenue and assets."""
+        return rules.classify_size(self.industry_code, self.employees, self.revenue, self.assets)
+
+
+class Chain(BaseModel):
+    """An industry chain anchored by one or more leaders (链主); no region code means national."""
+
+    model_config = _MODEL
+    chain_id: Key
+    name: Name
+    region_code: RegionCode | None = None
+    leaders: Annotated[list[UsccRef], BeforeValidator(_text_list), Field(min_length=1)]
+
+
+class Segment(BaseModel):
+    """A chain segment (环节) and the segments of the same chain it feeds."""
+
+    model_config = _MODEL
+    chain_id: Key
+    segment_id: Key
+    name: Name
+    stage: Annotated[Stage, BeforeValidator(_word(_STAGE_WORDS))]
+    feeds: Annotated[list[Key], BeforeValidator(_text_list)] = []
+
+    @field_validator("feeds")
+    @classmethod
+    def _no_self_feed(cls, feeds: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("segment_id") in feeds:
+            raise RuleViolation("segment_feeds_itself", "a segment cannot feed itself")
+        return list(dict.fromkeys(feeds))
+
+
+class Membership(BaseModel):
+    """A firm works in a segment of a chain."""
+
+    model_config = _MODEL
+    chain_id: Key
+    segment_id: Key
+    uscc: UsccRef
+
+
+class SupplyLink(BaseModel):
+    """Supplier -> customer for a product; ``share`` is the part of the customer's purchases of it."""
+
+    model_config = _MODEL
+    supplier_uscc: UsccRef
+    customer_uscc: UsccRef
+    product: str | None = None
+    share: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)] | None = None
+    annual_value: Amount | None = None
+
+    @field_validator("customer_uscc")
+    @classmethod
+    def _not_self(cls, customer: str, info: ValidationInfo) -> str:
+        if info.data.get("supplier_uscc") == customer:
+            raise RuleViolation("supply_self_loop", "a firm cannot supply itself")
+        return customer
+
+
+class Certificate(BaseModel):
+    """A QMS certificate. The standard is kept apart from its version (GB/T 19001 / 2016)."""
+
+    model_config = _MODEL
+    cert_no: Key
+    uscc: UsccRef
+    standard: str = Field(min_length=1)
+    standard_version: str | None = None
+    body: Name
+    status: Annotated[CertStatus, BeforeValidator(_status)]
+    issued_on: Day
+    expires_on: Day
+    scope: str | None = None
+    grade: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_standard(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("standard"), str):
+            if data.get("standard_version"):
+                return data
+            code, version = rules.parse_standard(data["standard"])
+            return {**data, "standard": code, "standard_version": version}
+        return data
+
+    @field_validator("expires_on")
+    @classmethod
+    def _after_issue(cls, expires_on: date, info: ValidationInfo) -> date:
+        issued_on = info.data.get("issued_on")
+        if issued_on is not None and expires_on < issued_on:
+            raise RuleViolation(
+                "certificate_dates",
+                f"expires_on {expires_on} is before issued_on {issued_on}",
+            )
+        return expires_on
+
+    def in_force(self, on: date) -> bool:
+        """True when the certificate protects the firm on ``on`` (valid, issued, not yet expired)."""
+        return rules.in_force(self.status, self.issued_on, self.expires_on, on)
+
+    def expiring_within(self, days: int, on: date) -> bool:
+        """True when the certificate is in force on ``on`` and expires within ``days`` of it."""
+        return self.in_force(on) and rules.expires_within(self.expires_on, days, on)

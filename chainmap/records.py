@@ -1,0 +1,161 @@
+"""Plain records that travel between the importer, the stores and the graph builder.
+
+Tuples, not pydantic objects: an import moves millions of them and a chain read tens of thousands,
+so they stay as light as the data. Validation happens once, at the boundary
+(:mod:`chainmap.models`); everything after it trusts these shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+__all__ = [
+    "BodyRow",
+    "CertificateRow",
+    "ChainRow",
+    "EnterpriseRow",
+    "FeedRow",
+    "LeaderRow",
+    "MemberRow",
+    "Row",
+    "SegmentRow",
+    "Subgraph",
+    "SupplyRow",
+    "Table",
+    "TableRows",
+]
+
+
+class Table(StrEnum):
+    """The stored tables, in the order an import writes them (referenced before referencing)."""
+
+    BODIES = "bodies"
+    ENTERPRISES = "enterprises"
+    CHAINS = "chains"
+    LEADERS = "leaders"
+    SEGMENTS = "segments"
+    FEEDS = "feeds"
+    MEMBERS = "members"
+    SUPPLY = "supply"
+    CERTIFICATES = "certificates"
+
+
+class BodyRow(NamedTuple):
+    body_id: str
+    name: str
+    approval_no: str | None
+
+
+class EnterpriseRow(NamedTuple):
+    uscc: str
+    name: str
+    region_code: str
+    industry_code: str
+    employees: int | None
+    revenue: float | None
+    assets: float | None
+    size: str | None
+    size_source: str | None  # "explicit" when the data gave it, "derived" when computed, None unknown
+    maturity: int | None
+    flags: str  # ";"-separated flags such as uscc_bad_checksum; "" when none
+
+
+class ChainRow(NamedTuple):
+    chain_id: str
+    name: str
+    region_code: str | None  # None: a national chain
+
+
+class LeaderRow(NamedTuple):
+    chain_id: str
+    uscc: str
+
+
+class SegmentRow(NamedTuple):
+    chain_id: str
+    segment_id: str
+    name: str
+    stage: str
+
+
+class FeedRow(NamedTuple):
+    chain_id: str
+    from_segment: str
+    to_segment: str
+
+
+class MemberRow(NamedTuple):
+    chain_id: str
+    segment_id: str
+    uscc: str
+
+
+class SupplyRow(NamedTuple):
+    supplier: str
+    customer: str
+    product: str  # "" when the data names no product
+    share: float | None
+    annual_value: float | None
+
+
+class CertificateRow(NamedTuple):
+    cert_no: str
+    uscc: str
+    standard: str
+    standard_version: str | None
+    body_id: str
+    status: str
+    issued_on: date
+    expires_on: date
+    scope: str | None
+    grade: str | None
+
+
+Row = (
+    BodyRow
+    | EnterpriseRow
+    | ChainRow
+    | LeaderRow
+    | SegmentRow
+    | FeedRow
+    | MemberRow
+    | SupplyRow
+    | CertificateRow
+)
+
+
+class TableRows(Protocol):
+    """Validated rows ready to write, table by table (what a store's ``write`` consumes)."""
+
+    def count(self, table: Table) -> int:
+        """How many rows of ``table`` there are."""
+        ...
+
+    def batches(self, table: Table, size: int) -> Iterator[list[Row]]:
+        """The rows of ``table`` in lists of at most ``size``."""
+        ...
+
+    def replaces(self, table: Table) -> list[str]:
+        """Chain ids whose leaders (``LEADERS``), or ``chain_id\\tsegment_id`` keys whose feeds
+        (``FEEDS``), this import replaces as a whole."""
+        ...
+
+
+@dataclass(slots=True)
+class Subgraph:
+    """What a store read returns: the firms of a chain, a leader's tiers or a region, with their links."""
+
+    enterprises: list[EnterpriseRow] = field(default_factory=list)
+    supply: list[SupplyRow] = field(default_factory=list)
+    certificates: list[CertificateRow] = field(default_factory=list)
+    members: list[MemberRow] = field(default_factory=list)
+    chains: list[ChainRow] = field(default_factory=list)
+    leaders: list[LeaderRow] = field(default_factory=list)
+    segments: list[SegmentRow] = field(default_factory=list)
+    feeds: list[FeedRow] = field(default_factory=list)
+    #: for a supplier-tier read: tier of each firm (0 the leader, 1 its direct suppliers, -1 direct customers)
+    tiers: dict[str, int] = field(default_factory=dict)

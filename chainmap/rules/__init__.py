@@ -1,0 +1,46 @@
+"""Registry rules: USCC, GB/T 2260 region codes, GB/T 4754 industry codes, size classes, certificates.
+
+Pure functions over plain values; each raises :class:`chainmap.errors.RuleViolation` with a message a
+user can act on.
+"""
+
+from chainmap.rules.certificates import expires_within, in_force, parse_standard, parse_status
+from chainmap.rules.industry import division_of, section_of_division, validate_industry_code
+from chainmap.rules.regions import (
+    PROVINCES,
+    province_name,
+    validate_region_code,
+    validate_region_prefix,
+)
+from chainmap.rules.size import SIZE_STANDARD, classify_size, size_category
+from chainmap.rules.uscc import (
+    FLAG_BAD_CHECKSUM,
+    UsccResult,
+    is_valid_uscc,
+    org_code_check_character,
+    uscc_check_character,
+    validate_uscc,
+)
+
+__all__ = [
+    "FLAG_BAD_CHECKSUM",
+    "PROVINCES",
+    "SIZE_STANDARD",
+    "UsccResult",
+    "classify_size",
+    "division_of",
+    "expires_within",
+    "in_force",
+    "is_valid_uscc",
+    "org_code_check_character",
+    "parse_standard",
+    "parse_status",
+    "province_name",
+    "section_of_division",
+    "size_category",
+    "uscc_check_character",
+    "validate_industry_code",
+    "validate_region_code",
+    "validate_region_prefix",
+    "validate_uscc",
+]

@@ -1,0 +1,78 @@
+"""QMS certificate rules: status words, the standard's code and version, and when a certificate protects a firm."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from chainmap.enums import CertStatus
+from chainmap.errors import RuleViolation
+
+__all__ = ["expires_within", "in_force", "parse_standard", "parse_status"]
+
+_STATUS_WORDS: dict[str, CertStatus] = {
+    "有效": CertStatus.VALID,
+    "valid": CertStatus.VALID,
+    "in force": CertStatus.VALID,
+    "active": CertStatus.VALID,
+    "暂停": CertStatus.SUSPENDED,
+    "suspended": CertStatus.SUSPENDED,
+    "撤销": CertStatus.REVOKED,
+    "revoked": CertStatus.REVOKED,
+    "注销": CertStatus.WITHDRAWN,
+    "withdrawn": CertStatus.WITHDRAWN,
+    "cancelled": CertStatus.WITHDRAWN,
+    "canceled": CertStatus.WITHDRAWN,
+    "过期": CertStatus.EXPIRED,
+    "失效": CertStatus.EXPIRED,
+    "expired": CertStatus.EXPIRED,
+    "未知": CertStatus.UNKNOWN,
+    "unknown": CertStatus.UNKNOWN,
+}
+
+
+def parse_status(raw: str) -> CertStatus:
+    """Map a registry status word, Chinese or English, to :class:`CertStatus`.
+
+    >>> parse_status("暂停")
+    <CertStatus.SUSPENDED: 'suspended'>
+    """
+    word = raw.strip()
+    status = _STATUS_WORDS.get(word) or _STATUS_WORDS.get(word.lower())
+    if status is None:
+        raise RuleViolation(
+            "certificate_status",
+            f"certificate status {word!r} is not known; use one of 有效/valid, 暂停/suspended, "
+            "撤销/revoked, 注销/withdrawn, 过期/失效/expired, 未知/unknown",
+        )
+    return status
+
+
+_STANDARD = re.compile(r"^\s*(.+?)\s*[-:：]\s*((?:19|20)\d\d)\s*$")
+
+
+def parse_standard(raw: str) -> tuple[str, str | None]:
+    """Split a standard into its code and version: ``GB/T 19001-2016`` -> (``GB/T 19001``, ``2016``).
+
+    >>> parse_standard("ISO 9001:2015")
+    ('ISO 9001', '2015')
+    >>> parse_standard("GB/T19001")
+    ('GB/T 19001', None)
+    """
+    text = " ".join(raw.split())
+    match = _STANDARD.match(text)
+    code, version = (match.group(1), match.group(2)) if match else (text, None)
+    code = re.sub(r"^(GB/T|GB|ISO)\s*(?=\d)", r"\1 ", code, flags=re.IGNORECASE)
+    if not code:
+        raise RuleViolation("certificate_standard", "certificate standard is empty")
+    return code, version
+
+
+def in_force(status: CertStatus, issued_on: date, expires_on: date, on: date) -> bool:
+    """A certificate protects a firm on ``on`` only when valid, issued on or before it and expiring after it."""
+    return status is CertStatus.VALID and issued_on <= on < expires_on
+
+
+def expires_within(expires_on: date, days: int, on: date) -> bool:
+    """True when the certificate's expiry falls after ``on`` and within ``days`` of it."""
+    return on < expires_on <= on + timedelta(days=days)

@@ -1,0 +1,48 @@
+"""Stores: the :class:`Store` contract and its back ends. Nothing else talks to a database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chainmap.errors import ConfigError
+from chainmap.store.base import STAT_KEYS, Progress, Store
+from chainmap.store.sqlite import SCHEMA_VERSION, SQLiteStore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STAT_KEYS",
+    "Progress",
+    "SQLiteStore",
+    "Store",
+    "open_store",
+    "store_exists",
+]
+
+_NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+
+def open_store(url: str, *, create: bool = False) -> Store:
+    """Open the store at ``url``: ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``.
+
+    ``create`` makes a new embedded store when the file does not exist (imports do; reads don't).
+    """
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        if not path:
+            raise ConfigError("sqlite store URL needs a path: sqlite:///chainmap.db")
+        return SQLiteStore(Path(path), create=create)
+    if url.startswith(_NEO4J_SCHEMES):
+        raise ConfigError(
+            f"{url}: this version of chainmap has no Neo4j store yet; use sqlite:///PATH"
+        )
+    raise ConfigError(
+        f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db)"
+    )
+
+
+def store_exists(url: str) -> bool:
+    """False when ``url`` names an embedded store whose file has not been made yet."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return path.exists() and path.stat().st_size > 0
+    return True

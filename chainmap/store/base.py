@@ -1,0 +1,73 @@
+"""The store contract every back end (embedded SQLite, Neo4j) satisfies.
+
+A store owns its connection. It writes validated rows in batches and reads plain records
+(:class:`chainmap.records.Subgraph`); it never builds a graph and never sees a pydantic model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Protocol, runtime_checkable
+
+from chainmap.records import BodyRow, ChainRow, Subgraph, Table, TableRows
+
+__all__ = ["STAT_KEYS", "Progress", "Store"]
+
+Progress = Callable[[int], None]
+
+#: the counts :meth:`Store.stats` returns, in this order
+STAT_KEYS = (
+    "enterprises",
+    "supply_links",
+    "certificates",
+    "chains",
+    "segments",
+    "members",
+    "bodies",
+)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where chains, firms, supply links and certificates live."""
+
+    url: str
+
+    def write(
+        self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
+    ) -> dict[Table, int]:
+        """Upsert validated rows on their natural keys, ``batch_size`` rows a statement batch;
+        return rows written per table."""
+        ...
+
+    def existing(self, table: Table, keys: Collection[str]) -> set[str]:
+        """The subset of ``keys`` held in ``table`` (segments keyed ``chain_id\\tsegment_id``)."""
+        ...
+
+    def bodies(self) -> list[BodyRow]:
+        """Every certification body."""
+        ...
+
+    def stats(self) -> dict[str, int]:
+        """Row counts under the names of :data:`STAT_KEYS`."""
+        ...
+
+    def chains(self) -> list[ChainRow]:
+        """Every chain, ordered by id."""
+        ...
+
+    def chain(self, chain_id: str) -> Subgraph:
+        """A chain: its segments, leaders, member firms, supply links among them, certificates."""
+        ...
+
+    def supplier_tiers(self, leader: str, depth: int) -> Subgraph:
+        """A firm's suppliers up to ``depth`` tiers and its direct customers, with ``tiers`` set."""
+        ...
+
+    def region(self, prefix: str) -> Subgraph:
+        """Firms whose region code starts with ``prefix``, their links, memberships and chains."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...

@@ -1,0 +1,91 @@
+-- chainmap embedded store. Natural keys are the primary keys, and imports upsert on them.
+-- The version recorded at the end must equal SCHEMA_VERSION in sqlite.py.
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS bodies (
+    body_id     TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    approval_no TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS enterprises (
+    uscc          TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    region_code   TEXT NOT NULL,
+    industry_code TEXT NOT NULL,
+    employees     INTEGER,
+    revenue       REAL,
+    assets        REAL,
+    size          TEXT,
+    size_source   TEXT,
+    maturity      INTEGER,
+    flags         TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS enterprises_region ON enterprises (region_code);
+
+CREATE TABLE IF NOT EXISTS chains (
+    chain_id    TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    region_code TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS chain_leaders (
+    chain_id TEXT NOT NULL,
+    uscc     TEXT NOT NULL,
+    PRIMARY KEY (chain_id, uscc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chain_leaders_uscc ON chain_leaders (uscc);
+
+CREATE TABLE IF NOT EXISTS segments (
+    chain_id   TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    stage      TEXT NOT NULL,
+    PRIMARY KEY (chain_id, segment_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS segment_feeds (
+    chain_id     TEXT NOT NULL,
+    from_segment TEXT NOT NULL,
+    to_segment   TEXT NOT NULL,
+    PRIMARY KEY (chain_id, from_segment, to_segment)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS members (
+    chain_id   TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    uscc       TEXT NOT NULL,
+    PRIMARY KEY (chain_id, segment_id, uscc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS members_uscc ON members (uscc);
+
+CREATE TABLE IF NOT EXISTS supply (
+    supplier     TEXT NOT NULL,
+    customer     TEXT NOT NULL,
+    product      TEXT NOT NULL DEFAULT '',
+    share        REAL,
+    annual_value REAL,
+    PRIMARY KEY (supplier, customer, product)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS supply_customer ON supply (customer);
+
+CREATE TABLE IF NOT EXISTS certificates (
+    cert_no          TEXT PRIMARY KEY,
+    uscc             TEXT NOT NULL,
+    standard         TEXT NOT NULL,
+    standard_version TEXT,
+    body_id          TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    issued_on        TEXT NOT NULL,
+    expires_on       TEXT NOT NULL,
+    scope            TEXT,
+    grade            TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS certificates_uscc ON certificates (uscc);
+
+INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+COMMIT;

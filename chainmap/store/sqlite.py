@@ -1,0 +1,350 @@
+"""The embedded store: one SQLite file, durable commits, parameters only.
+
+Imports run in a single transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): a failure or a crash
+leaves the file as it was before. The journal is WAL with ``synchronous=FULL``, so a committed
+import survives a power cut. Every statement is a constant; values travel as parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from chainmap.errors import NotFound, SchemaVersionError, StoreError, StoreUnavailable
+from chainmap.records import (
+    BodyRow,
+    CertificateRow,
+    ChainRow,
+    EnterpriseRow,
+    FeedRow,
+    LeaderRow,
+    MemberRow,
+    Row,
+    SegmentRow,
+    Subgraph,
+    SupplyRow,
+    Table,
+    TableRows,
+)
+from chainmap.store.base import STAT_KEYS, Progress
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+
+SCHEMA_VERSION = 1
+
+_UPSERT: dict[Table, str] = {
+    Table.BODIES: "INSERT INTO bodies (body_id, name, approval_no) VALUES (?, ?, ?) "
+    "ON CONFLICT (body_id) DO UPDATE SET name = excluded.name, approval_no = excluded.approval_no",
+    Table.ENTERPRISES: "INSERT INTO enterprises (uscc, name, region_code, industry_code, employees, "
+    "revenue, assets, size, size_source, maturity, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, "
+    "industry_code = excluded.industry_code, employees = excluded.employees, "
+    "revenue = excluded.revenue, assets = excluded.assets, size = excluded.size, "
+    "size_source = excluded.size_source, maturity = excluded.maturity, flags = excluded.flags",
+    Table.CHAINS: "INSERT INTO chains (chain_id, name, region_code) VALUES (?, ?, ?) "
+    "ON CONFLICT (chain_id) DO UPDATE SET name = excluded.name, region_code = excluded.region_code",
+    Table.LEADERS: "INSERT OR IGNORE INTO chain_leaders (chain_id, uscc) VALUES (?, ?)",
+    Table.SEGMENTS: "INSERT INTO segments (chain_id, segment_id, name, stage) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (chain_id, segment_id) DO UPDATE SET name = excluded.name, stage = excluded.stage",
+    Table.FEEDS: "INSERT OR IGNORE INTO segment_feeds (chain_id, from_segment, to_segment) "
+    "VALUES (?, ?, ?)",
+    Table.MEMBERS: "INSERT OR IGNORE INTO members (chain_id, segment_id, uscc) VALUES (?, ?, ?)",
+    Table.SUPPLY: "INSERT INTO supply (supplier, customer, product, share, annual_value) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (supplier, customer, product) DO UPDATE SET "
+    "share = excluded.share, annual_value = excluded.annual_value",
+    Table.CERTIFICATES: "INSERT INTO certificates (cert_no, uscc, standard, standard_version, "
+    "body_id, status, issued_on, expires_on, scope, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (cert_no) DO UPDATE SET uscc = excluded.uscc, standard = excluded.standard, "
+    "standard_version = excluded.standard_version, body_id = excluded.body_id, "
+    "status = excluded.status, issued_on = excluded.issued_on, expires_on = excluded.expires_on, "
+    "scope = excluded.scope, grade = excluded.grade",
+}
+
+# Rows whose whole set an import replaces: a chain's leaders, a segment's feeds.
+_CLEAR: dict[Table, str] = {
+    Table.LEADERS: "DELETE FROM chain_leaders WHERE chain_id IN (SELECT value FROM json_each(?))",
+    Table.FEEDS: "DELETE FROM segment_feeds WHERE chain_id || char(9) || from_segment IN "
+    "(SELECT value FROM json_each(?))",
+}
+
+_EXISTING: dict[Table, str] = {
+    Table.ENTERPRISES: "SELECT uscc FROM enterprises WHERE uscc IN (SELECT value FROM json_each(?))",
+    Table.CHAINS: "SELECT chain_id FROM chains WHERE chain_id IN (SELECT value FROM json_each(?))",
+    Table.SEGMENTS: "SELECT chain_id || char(9) || segment_id FROM segments "
+    "WHERE chain_id || char(9) || segment_id IN (SELECT value FROM json_each(?))",
+    Table.BODIES: "SELECT body_id FROM bodies WHERE body_id IN (SELECT value FROM json_each(?))",
+}
+
+_COUNTS = (
+    "SELECT (SELECT count(*) FROM enterprises), (SELECT count(*) FROM supply), "
+    "(SELECT count(*) FROM certificates), (SELECT count(*) FROM chains), "
+    "(SELECT count(*) FROM segments), (SELECT count(*) FROM members), (SELECT count(*) FROM bodies)"
+)
+
+_ENTERPRISE_COLUMNS = (
+    "e.uscc, e.name, e.region_code, e.industry_code, e.employees, e.revenue, e.assets, e.size, "
+    "e.size_source, e.maturity, e.flags"
+)
+_CERTIFICATE_COLUMNS = (
+    "c.cert_no, c.uscc, c.standard, c.standard_version, c.body_id, c.status, c.issued_on, "
+    "c.expires_on, c.scope, c.grade"
+)
+
+# A chain's firms: its members and its leaders.
+_CHAIN_FIRMS = (
+    "WITH f(uscc) AS (SELECT uscc FROM members WHERE chain_id = :chain "
+    "UNION SELECT uscc FROM chain_leaders WHERE chain_id = :chain) "
+)
+_CHAIN_ENTERPRISES = (
+    _CHAIN_FIRMS + "SELECT " + _ENTERPRISE_COLUMNS + " FROM f JOIN enterprises e USING (uscc) "
+    "ORDER BY e.uscc"
+)
+_CHAIN_SUPPLY = (
+    _CHAIN_FIRMS + "SELECT s.supplier, s.customer, s.product, s.share, s.annual_value "
+    "FROM f JOIN supply s ON s.supplier = f.uscc WHERE s.customer IN (SELECT uscc FROM f) "
+    "ORDER BY s.supplier, s.customer, s.product"
+)
+_CHAIN_CERTIFICATES = (
+    _CHAIN_FIRMS + "SELECT " + _CERTIFICATE_COLUMNS + " FROM f JOIN certificates c USING (uscc) "
+    "ORDER BY c.cert_no"
+)
+
+# A firm's supplier tiers: breadth-first up the supply links, each firm at its nearest tier.
+_TIERS = (
+    "WITH RECURSIVE up(uscc, tier) AS (SELECT :leader, 0 UNION "
+    "SELECT s.supplier, up.tier + 1 FROM up JOIN supply s ON s.customer = up.uscc "
+    "WHERE up.tier < :depth) "
+    "SELECT uscc, min(tier) FROM up GROUP BY uscc "
+    "UNION ALL SELECT DISTINCT customer, -1 FROM supply WHERE supplier = :leader "
+    "AND customer <> :leader"
+)
+
+_LEADERS_OF_CHAIN = "SELECT chain_id, uscc FROM chain_leaders WHERE chain_id = ? ORDER BY uscc"
+_CHAINS_LED_BY = "SELECT chain_id, uscc FROM chain_leaders WHERE uscc = ? ORDER BY chain_id"
+
+
+def _json_chunks(keys: Collection[str], size: int = 20_000) -> Iterator[str]:
+    """Keys as JSON arrays of at most ``size``, one statement parameter each."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), size):
+        yield json.dumps(ordered[start : start + size], ensure_ascii=False)
+
+
+def _to_certificate(row: tuple[Any, ...]) -> CertificateRow:
+    return CertificateRow(*row[:6], date.fromisoformat(row[6]), date.fromisoformat(row[7]),
+                          row[8], row[9])
+
+
+def _sql_row(table: Table, row: Row) -> tuple[Any, ...]:
+    if table is Table.CERTIFICATES:
+        cert: CertificateRow = row  # type: ignore[assignment]
+        return (*cert[:6], cert.issued_on.isoformat(), cert.expires_on.isoformat(), *cert[8:])
+    return tuple(row)
+
+
+class SQLiteStore:
+    """The embedded store in one SQLite file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = path
+        self.url = f"sqlite:///{path}"
+        if not create and not path.exists():
+            raise StoreUnavailable(
+                f"no chainmap store at {path}; import a dataset first (chainmap import DATA) "
+                "or point --store / CHAINMAP_STORE at an existing one"
+            )
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._prepare(create)
+        except sqlite3.DatabaseError as error:
+            raise StoreUnavailable(f"{path} is not a usable chainmap store: {error}") from None
+
+    def _prepare(self, create: bool) -> None:
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        if "meta" in tables:
+            found = self._db.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+            if found is None or int(found[0]) != SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path} has schema version {found[0] if found else 'none'}; this "
+                    f"chainmap uses {SCHEMA_VERSION}: import the data into a new store"
+                )
+            return
+        if tables:
+            raise StoreUnavailable(f"{self.path} is an SQLite file but not a chainmap store")
+        if not create:
+            raise StoreUnavailable(f"{self.path} is empty; import a dataset first")
+        schema = resources.files("chainmap.store").joinpath("schema.sql").read_text("utf-8")
+        try:
+            self._db.executescript(schema)  # one transaction: BEGIN IMMEDIATE ... COMMIT
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    # -- context management -------------------------------------------------------------------
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def write(self, rows: TableRows, progress: Progress | None = None,
+              batch_size: int = 5000) -> dict[Table, int]:
+        """Write every table in one transaction; nothing is kept if any statement fails."""
+        written: dict[Table, int] = {}
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in Table:
+                replaced = rows.replaces(table)
+                if replaced:
+                    for chunk in _json_chunks(replaced):
+                        self._db.execute(_CLEAR[table], (chunk,))
+                count = 0
+                for batch in rows.batches(table, batch_size):
+                    self._db.executemany(_UPSERT[table], (_sql_row(table, r) for r in batch))
+                    count += len(batch)
+                    if progress is not None:
+                        progress(len(batch))
+                written[table] = count
+            self._db.execute("COMMIT")
+        except BaseException as error:
+            self._db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(f"writing to {self.path} failed, nothing was kept: {error}") from None
+            raise
+        return written
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def _all(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        return self._db.execute(sql, params).fetchall()
+
+    def existing(self, table: Table, keys: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _json_chunks(keys):
+            found.update(r[0] for r in self._db.execute(_EXISTING[table], (chunk,)))
+        return found
+
+    def bodies(self) -> list[BodyRow]:
+        return [BodyRow._make(r) for r in self._all(
+            "SELECT body_id, name, approval_no FROM bodies ORDER BY body_id")]
+
+    def stats(self) -> dict[str, int]:
+        return dict(zip(STAT_KEYS, self._db.execute(_COUNTS).fetchone(), strict=True))
+
+    def chains(self) -> list[ChainRow]:
+        return [ChainRow._make(r) for r in self._all(
+            "SELECT chain_id, name, region_code FROM chains ORDER BY chain_id")]
+
+    def _snapshot(self, read: Callable[[], Subgraph]) -> Subgraph:
+        """Run several reads in one transaction, so they see one state of the store."""
+        self._db.execute("BEGIN")
+        try:
+            return read()
+        finally:
+            self._db.execute("COMMIT")
+
+    def chain(self, chain_id: str) -> Subgraph:
+        def read() -> Subgraph:
+            chain = self._all(
+                "SELECT chain_id, name, region_code FROM chains WHERE chain_id = ?", (chain_id,))
+            if not chain:
+                raise NotFound(f"chain {chain_id!r} not found; `chainmap stats` lists the chains")
+            p = {"chain": chain_id}
+            return Subgraph(
+                enterprises=[EnterpriseRow._make(r) for r in self._all(_CHAIN_ENTERPRISES, p)],
+                supply=[SupplyRow._make(r) for r in self._all(_CHAIN_SUPPLY, p)],
+                certificates=[_to_certificate(r) for r in self._all(_CHAIN_CERTIFICATES, p)],
+                members=[MemberRow._make(r) for r in self._all(
+                    "SELECT chain_id, segment_id, uscc FROM members WHERE chain_id = ? "
+                    "ORDER BY segment_id, uscc", (chain_id,))],
+                chains=[ChainRow._make(r) for r in chain],
+                leaders=self._leaders(_LEADERS_OF_CHAIN, chain_id),
+                segments=[SegmentRow._make(r) for r in self._all(
+                    "SELECT chain_id, segment_id, name, stage FROM segments WHERE chain_id = ? "
+                    "ORDER BY segment_id", (chain_id,))],
+                feeds=[FeedRow._make(r) for r in self._all(
+                    "SELECT chain_id, from_segment, to_segment FROM segment_feeds "
+                    "WHERE chain_id = ? ORDER BY from_segment, to_segment", (chain_id,))],
+            )
+
+        return self._snapshot(read)
+
+    def _leaders(self, sql: str, key: str) -> list[LeaderRow]:
+        return [LeaderRow._make(r) for r in self._all(sql, (key,))]
+
+    def _firms(self, usccs: Iterable[str]) -> Subgraph:
+        """Enterprises, links among them, certificates and memberships of a set of firms."""
+        firms = json.dumps(sorted(set(usccs)), ensure_ascii=False)
+        p = {"firms": firms}
+        sub = Subgraph()
+        sub.enterprises = [EnterpriseRow._make(r) for r in self._all(
+            "SELECT " + _ENTERPRISE_COLUMNS + " FROM json_each(:firms) j "
+            "JOIN enterprises e ON e.uscc = j.value ORDER BY e.uscc", p)]
+        sub.supply = [SupplyRow._make(r) for r in self._all(
+            "WITH f(uscc) AS (SELECT value FROM json_each(:firms)) "
+            "SELECT s.supplier, s.customer, s.product, s.share, s.annual_value FROM f "
+            "JOIN supply s ON s.supplier = f.uscc WHERE s.customer IN (SELECT uscc FROM f) "
+            "ORDER BY s.supplier, s.customer, s.product", p)]
+        sub.certificates = [_to_certificate(r) for r in self._all(
+            "SELECT " + _CERTIFICATE_COLUMNS + " FROM json_each(:firms) j "
+            "JOIN certificates c ON c.uscc = j.value ORDER BY c.cert_no", p)]
+        sub.members = [MemberRow._make(r) for r in self._all(
+            "SELECT m.chain_id, m.segment_id, m.uscc FROM json_each(:firms) j "
+            "JOIN members m ON m.uscc = j.value ORDER BY m.chain_id, m.segment_id, m.uscc", p)]
+        return sub
+
+    def supplier_tiers(self, leader: str, depth: int) -> Subgraph:
+        def read() -> Subgraph:
+            exists = self._all("SELECT 1 FROM enterprises WHERE uscc = ?", (leader,))
+            if not exists:
+                raise NotFound(f"enterprise {leader} not found")
+            tiers: dict[str, int] = {}
+            rows = self._all(_TIERS, {"leader": leader, "depth": depth})
+            for uscc, tier in sorted(rows, key=lambda r: r[1] < 0):
+                tiers.setdefault(uscc, tier)  # a firm both supplier and customer: supplier tier
+            sub = self._firms(tiers)
+            sub.tiers = tiers
+            sub.leaders = self._leaders(_CHAINS_LED_BY, leader)
+            return sub
+
+        return self._snapshot(read)
+
+    def region(self, prefix: str) -> Subgraph:
+        # a range on the indexed code instead of LIKE: prefix '3205' selects '320500' <= code < '3206'
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+        def read() -> Subgraph:
+            firms = [r[0] for r in self._all(
+                "SELECT uscc FROM enterprises WHERE region_code >= ? AND region_code < ?",
+                (prefix, upper))]
+            sub = self._firms(firms)
+            chain_ids = json.dumps(sorted({m.chain_id for m in sub.members}), ensure_ascii=False)
+            sub.chains = [ChainRow._make(r) for r in self._all(
+                "SELECT c.chain_id, c.name, c.region_code FROM json_each(?) j "
+                "JOIN chains c ON c.chain_id = j.value ORDER BY c.chain_id", (chain_ids,))]
+            sub.segments = [SegmentRow._make(r) for r in self._all(
+                "SELECT s.chain_id, s.segment_id, s.name, s.stage FROM json_each(?) j "
+                "JOIN segments s ON s.chain_id = j.value ORDER BY s.chain_id, s.segment_id",
+                (chain_ids,))]
+            return sub
+
+        return self._snapshot(read)

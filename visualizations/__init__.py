@@ -1,0 +1,1 @@
+"""Chain-strengthening atlases (强链图谱), installed as ``chainmap.visualizations``."""
