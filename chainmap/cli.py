@@ -51,10 +51,10 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except ValidationFailed as error:
             _print_problems(error.problems)
-            err_console.print(f"[bold red]error:[/] {error}")
+            err_console.print(f"[bold red]error:[/] {error}", soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except ChainmapError as error:
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
 
 
@@ -136,11 +136,17 @@ def generate(
 
     with _progress("generating rows") as advance:
         summary = generate_dataset(
-            out, enterprises=enterprises, chains=chains, seed=seed, encoding=encoding,
+            out,
+            enterprises=enterprises,
+            chains=chains,
+            seed=seed,
+            encoding=encoding,
             progress=advance,
         )
-    console.print(f"wrote {out}: " + ", ".join(
-        f"{name} {count:,}" for name, count in _fields(summary).items()))
+    console.print(
+        f"wrote {out}: "
+        + ", ".join(f"{name} {count:,}" for name, count in _fields(summary).items())
+    )
 
 
 def _fields(obj: Any) -> dict[str, int]:
@@ -284,19 +290,38 @@ def demo(
     from chainmap.demo import run_demo
 
     with _progress("building the demo") as advance:
-        result = run_demo(out, enterprises=enterprises, chains=chains, seed=seed,
-                          as_of=date.today(), progress=advance)
+        result = run_demo(
+            out,
+            enterprises=enterprises,
+            chains=chains,
+            seed=seed,
+            as_of=date.today(),
+            progress=advance,
+        )
     console.print(f"[bold]chainmap demo[/] in {out}")
     console.print(f"  data:  {result.data_dir}  ({result.rows_generated:,} rows generated)")
-    console.print(f"  store: {result.store_url}  ({result.rows_written:,} rows imported in "
-                  f"{result.import_seconds:.1f} s)")
+    console.print(
+        f"  store: {result.store_url}  ({result.rows_written:,} rows imported in "
+        f"{result.import_seconds:.1f} s)"
+    )
     table = RichTable(title=f"Chains, certificates in force on {result.as_of}")
     for column in ("chain", "name", "leaders", "firms", "supply links", "certified", "share"):
-        table.add_column(column, justify="right" if column in {"firms", "supply links",
-                                                               "certified", "share"} else "left")
+        table.add_column(
+            column,
+            justify="right"
+            if column in {"firms", "supply links", "certified", "share"}
+            else "left",
+        )
     for row in result.chains:
-        table.add_row(row.chain_id, row.name, str(row.leaders), f"{row.firms:,}",
-                      f"{row.links:,}", f"{row.certified:,}", f"{row.certified_share:.0%}")
+        table.add_row(
+            row.chain_id,
+            row.name,
+            str(row.leaders),
+            f"{row.firms:,}",
+            f"{row.links:,}",
+            f"{row.certified:,}",
+            f"{row.certified_share:.0%}",
+        )
     console.print(table)
     console.print(f"  summary: {result.summary_path}")
 

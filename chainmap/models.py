@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -46,24 +47,26 @@ def _uscc(value: str, info: ValidationInfo) -> str:
     return rules.validate_uscc(value, accept_bad_checksum=accept).code
 
 
-def _uscc_ref(value: str) -> str:
-    # A reference is checked against the firms that exist, which were validated in full.
-    return value.strip().upper()
-
-
 _NUMBER_JUNK = re.compile(r"[,，\s]")
 
 
 def _number(value: Any) -> Any:
     """Accept numbers as Excel exports write them: thousands separators, full-width digits, '12.0'."""
     if isinstance(value, str):
-        text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", value))
-        return float(text) if "." in text or "e" in text.lower() else text
+        try:
+            return float(value)  # the common case, in C
+        except ValueError:
+            text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", value))
+            return float(text) if "." in text or "e" in text.lower() else text
     return value
 
 
 def _whole(value: Any) -> Any:
-    value = _number(value)
+    if isinstance(value, str):
+        try:
+            return int(value)  # the common case, in C
+        except ValueError:
+            value = _number(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -81,6 +84,12 @@ def _date(value: Any) -> Any:
         return _EXCEL_EPOCH + timedelta(days=int(value))
     if isinstance(value, str):
         text = value.strip().split(" ")[0].split("T")[0]
+        try:
+            return date.fromisoformat(text)  # 2024-01-05 and 20240105, in C
+        except ValueError:
+            pass
+        if text.isdigit() and len(text) <= 5:  # an Excel serial number written as text
+            return _EXCEL_EPOCH + timedelta(days=int(text))
         for fmt in _DATE_FORMATS:
             try:
                 return datetime.strptime(text, fmt).date()
@@ -118,14 +127,34 @@ def _status(value: Any) -> Any:
 
 
 Uscc = Annotated[str, AfterValidator(_uscc)]
-UsccRef = Annotated[str, AfterValidator(_uscc_ref)]
+# A reference is checked against the firms that exist, which were validated in full.
+UsccRef = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True)]
 RegionCode = Annotated[str, AfterValidator(rules.validate_region_code)]
 IndustryCode = Annotated[str, AfterValidator(rules.validate_industry_code)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Key = Annotated[str, Field(min_length=1, max_length=64)]
-Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False)]
-Count = Annotated[int, BeforeValidator(_whole), Field(ge=0)]
-Day = Annotated[date, BeforeValidator(_date)]
+# Lenient types try pydantic's own (Rust) parsing first and fall back to the Python converter only
+# for what it refuses ("1,234", full-width digits, 2024/1/5 ...): the common case stays fast.
+_LEFT_TO_RIGHT = Field(union_mode="left_to_right")
+Amount = Annotated[
+    Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    | Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False)],
+    _LEFT_TO_RIGHT,
+]
+Count = Annotated[
+    Annotated[int, Field(ge=0)] | Annotated[int, BeforeValidator(_whole), Field(ge=0)],
+    _LEFT_TO_RIGHT,
+]
+Maturity = Annotated[
+    Annotated[int, Field(ge=1, le=5)] | Annotated[int, BeforeValidator(_whole), Field(ge=1, le=5)],
+    _LEFT_TO_RIGHT,
+]
+Share = Annotated[
+    Annotated[float, Field(gt=0, le=1)]
+    | Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)],
+    _LEFT_TO_RIGHT,
+]
+Day = Annotated[date | Annotated[date, BeforeValidator(_date)], _LEFT_TO_RIGHT]
 
 _MODEL = ConfigDict(frozen=True, str_strip_whitespace=True, extra="ignore")
 
@@ -151,7 +180,7 @@ class Enterprise(BaseModel):
     revenue: Amount | None = None
     assets: Amount | None = None
     size: Annotated[SizeClass, BeforeValidator(_word(_SIZE_WORDS))] | None = None
-    maturity: Annotated[int, BeforeValidator(_whole), Field(ge=1, le=5)] | None = None
+    maturity: Maturity | None = None
 
     def derived_size(self) -> SizeClass | None:
         """The size class the 2011 standard gives from industry, employees, revenue and assets."""
@@ -201,8 +230,8 @@ class SupplyLink(BaseModel):
     model_config = _MODEL
     supplier_uscc: UsccRef
     customer_uscc: UsccRef
-    product: str | None = None
-    share: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)] | None = None
+    product: Annotated[str | None, AfterValidator(lambda p: p or None)] = None
+    share: Share | None = None
     annual_value: Amount | None = None
 
     @field_validator("customer_uscc")
@@ -231,12 +260,15 @@ class Certificate(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _split_standard(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("standard"), str):
-            if data.get("standard_version"):
-                return data
-            code, version = rules.parse_standard(data["standard"])
-            return {**data, "standard": code, "standard_version": version}
-        return data
+        standard = data.get("standard") if isinstance(data, dict) else None
+        if not isinstance(standard, str) or not standard.strip():
+            return data  # a blank standard is reported by the field, with its column
+        code, version = rules.parse_standard(standard)
+        return {
+            **data,
+            "standard": code,
+            "standard_version": data.get("standard_version") or version,
+        }
 
     @field_validator("expires_on")
     @classmethod

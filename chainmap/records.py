@@ -59,7 +59,9 @@ class EnterpriseRow(NamedTuple):
     revenue: float | None
     assets: float | None
     size: str | None
-    size_source: str | None  # "explicit" when the data gave it, "derived" when computed, None unknown
+    size_source: (
+        str | None
+    )  # "explicit" when the data gave it, "derived" when computed, None unknown
     maturity: int | None
     flags: str  # ";"-separated flags such as uscc_bad_checksum; "" when none
 

@@ -53,8 +53,12 @@ def _shown(value: Any) -> str:
 def problems_from_validation_error(
     error: ValidationError, file: str, row: int, raw: dict[str, Any]
 ) -> list[Problem]:
-    """Turn pydantic's field errors into problems with the column and the value as written."""
-    found = []
+    """Turn pydantic's field errors into problems with the column and the value as written.
+
+    A lenient field is a union of a fast and a forgiving parser; when both refuse a value, the
+    forgiving parser's message (the last) is the one shown, once per column.
+    """
+    found: dict[str, Problem] = {}
     for detail in error.errors(include_url=False):
         column = str(detail["loc"][0]) if detail["loc"] else ""
         cause = (detail.get("ctx") or {}).get("error")
@@ -64,8 +68,10 @@ def problems_from_validation_error(
             message = f"required column {column!r} is blank"
         else:
             message = detail["msg"]
-        found.append(Problem(file, row, column, _shown(raw.get(column, detail["input"])), message))
-    return found
+        found[column] = Problem(
+            file, row, column, _shown(raw.get(column, detail["input"])), message
+        )
+    return list(found.values())
 
 
 def write_problems_csv(problems: Iterable[Problem], path: Path) -> None:

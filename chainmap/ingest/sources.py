@@ -10,7 +10,7 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,9 @@ def _csv_table(path: Path, name: str) -> SourceTable:
                     if len(cells) > width and any(c.strip() for c in cells[width:]):
                         yield number, {"": f"row has {len(cells)} cells, header has {width}"}
                         continue
-                    row = {h: c for h, c in zip(header, cells) if c and not c.isspace()}
+                    row = {
+                        h: c for h, c in zip(header, cells, strict=False) if c and not c.isspace()
+                    }
                     if row:
                         yield number, row
             except UnicodeDecodeError as error:
@@ -135,8 +137,14 @@ def _xlsx(path: Path) -> DatasetSource:
         name = title.strip().lower()
         if name not in _NAMES:
             source.notes.append(
-                Problem(f"{path.name}[{title}]", None, "", "", "not a chainmap table; ignored",
-                        Severity.WARNING)
+                Problem(
+                    f"{path.name}[{title}]",
+                    None,
+                    "",
+                    "",
+                    "not a chainmap table; ignored",
+                    Severity.WARNING,
+                )
             )
             continue
         sheet = workbook[title]
@@ -146,10 +154,13 @@ def _xlsx(path: Path) -> DatasetSource:
         def rows(sheet: Any = sheet, header: list[str] = header) -> RowIterator:
             for number, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
                 row = {}
-                for h, c in zip(header, cells):
+                for h, c in zip(header, cells, strict=False):
                     value = _cell(c)
-                    if value is not None and not (isinstance(value, str) and value.isspace()) \
-                            and value != "":
+                    if (
+                        value is not None
+                        and not (isinstance(value, str) and value.isspace())
+                        and value != ""
+                    ):
                         row[h] = value
                 if row:
                     yield number, row
@@ -175,8 +186,9 @@ def _json(path: Path) -> DatasetSource:
         name = str(key).strip().lower()
         if name not in _NAMES:
             source.notes.append(
-                Problem(path.name, None, str(key), "", "not a chainmap table; ignored",
-                        Severity.WARNING)
+                Problem(
+                    path.name, None, str(key), "", "not a chainmap table; ignored", Severity.WARNING
+                )
             )
             continue
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

@@ -13,7 +13,10 @@ _FLUSH_ROWS = 50_000
 
 
 class Spool:
-    """An append-only list of tuples that spills to a temporary file in pickled chunks."""
+    """An append-only list of tuples that spills to a temporary file in pickled chunks.
+
+    Give it plain tuples: they pickle several times faster than named tuples.
+    """
 
     def __init__(self) -> None:
         self._rows: list[tuple[Any, ...]] = []
@@ -28,7 +31,8 @@ class Spool:
 
     def _flush(self) -> None:
         if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="chainmap-spool-")
+            # kept open across calls and closed by close(), so no context manager
+            self._file = tempfile.TemporaryFile(prefix="chainmap-spool-")  # noqa: SIM115
         pickle.dump(self._rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._rows = []
 
@@ -38,7 +42,7 @@ class Spool:
             self._file.seek(0)
             while True:
                 try:
-                    yield pickle.load(self._file)  # noqa: S301 - our own temporary file
+                    yield pickle.load(self._file)
                 except EOFError:
                     break
             self._file.seek(0, 2)

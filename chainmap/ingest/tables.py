@@ -27,7 +27,9 @@ class TableSpec:
     model: type[BaseModel]
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
-    needed: bool = False  # a dataset without this table still imports; the flag is for documentation
+    needed: bool = (
+        False  # a dataset without this table still imports; the flag is for documentation
+    )
 
     @property
     def columns(self) -> tuple[str, ...]:

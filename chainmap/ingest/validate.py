@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,7 +47,7 @@ from chainmap.records import (
     SupplyRow,
     Table,
 )
-from chainmap.rules import FLAG_BAD_CHECKSUM, is_valid_uscc
+from chainmap.rules import FLAG_BAD_CHECKSUM, classify_size, is_valid_uscc
 
 __all__ = ["KnownKeys", "ValidatedImport", "validate_paths"]
 
@@ -97,11 +98,16 @@ class ValidatedImport:
             rows = [FeedRow(c, s, t) for (c, s), ts in self.feeds.items() for t in ts]
             yield from (rows[i : i + size] for i in range(0, len(rows), size))
             return
-        make = _ROW_TYPES[table]._make
+        make = partial(
+            tuple.__new__, _ROW_TYPES[table]
+        )  # a named tuple without Python-level __new__
         batch: list[Row] = []
         for chunk in self.spools[table].chunks():
-            for row in chunk:
-                batch.append(make(row))
+            position = 0
+            while position < len(chunk):
+                take = size - len(batch)
+                batch.extend(map(make, chunk[position : position + take]))
+                position += take
                 if len(batch) >= size:
                     yield batch
                     batch = []
@@ -154,15 +160,21 @@ class _State:
     spools: dict[Table, Spool] = field(default_factory=lambda: {t: Spool() for t in _ROW_TYPES})
     leaders: dict[str, list[str]] = field(default_factory=dict)
     feeds: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    firms: set[str] = field(default_factory=set)
+    #: keys given by the import so far: firms (USCC), chains (id), segments (chain_id\tsegment_id)
+    defined: dict[Table, set[str]] = field(
+        default_factory=lambda: {
+            Table.ENTERPRISES: set(),
+            Table.CHAINS: set(),
+            Table.SEGMENTS: set(),
+        }
+    )
     firm_ids: dict[str, int] = field(default_factory=dict)
     products: dict[str, int] = field(default_factory=dict)
-    chains: set[str] = field(default_factory=set)
-    segments: set[str] = field(default_factory=set)
     bodies: dict[str, str] | None = None  # body id or name -> body id, loaded on first need
     pending: dict[tuple[Table, str], list[_Place]] = field(default_factory=dict)
     pending_counts: dict[tuple[Table, str], int] = field(default_factory=lambda: defaultdict(int))
-    seen: dict[Any, int] = field(default_factory=dict)  # key -> value hash << 32 | row, per dataset
+    #: per table, key -> value hash << 32 | row; reset for each dataset
+    seen: dict[Table, dict[Any, int]] = field(default_factory=lambda: defaultdict(dict))
     rows_read: int = 0
     duplicates: int = 0
 
@@ -180,60 +192,99 @@ class _State:
             found = self.firm_ids[uscc] = len(self.firm_ids)
         return found
 
-    def refer(self, table: Table, key: str, place: _Place) -> None:
+    def refer(self, table: Table, key: str, file: str, row: int, column: str) -> None:
         """Note a reference to resolve at the end, unless the key is already known."""
-        defined = {Table.ENTERPRISES: self.firms, Table.CHAINS: self.chains,
-                   Table.SEGMENTS: self.segments}[table]
-        if key in defined:
+        if key in self.defined[table]:
             return
         places = self.pending.setdefault((table, key), [])
         self.pending_counts[(table, key)] += 1
         if len(places) < _MAX_PLACES:
-            places.append(place)
+            places.append(_Place(file, row, column))
 
-    def first_time(self, label: str, row: int, key: Any, values: tuple[Any, ...], what: str) -> bool:
-        """True the first time ``key`` is seen in this dataset; an error if it repeats with other values."""
+    def first_time(
+        self, table: Table, label: str, row: int, key: Any, values: Any, what: tuple[str, ...]
+    ) -> bool:
+        """True the first time ``key`` is seen in this dataset; an error if it repeats with other
+        values. ``what`` names the key in the message (joined only when needed)."""
+        seen = self.seen[table]
         digest = hash(values) & 0xFFFFFFFFFFFFFFFF
-        earlier = self.seen.get(key)
+        earlier = seen.get(key)
         if earlier is None:
-            self.seen[key] = digest << 32 | row
+            seen[key] = digest << 32 | row
             return True
         if earlier >> 32 != digest:
-            self.report(Problem(label, row, "", str(what),
-                                f"duplicate of row {earlier & 0xFFFFFFFF} with different values; "
-                                "keep one row per key"))
+            self.report(
+                Problem(
+                    label,
+                    row,
+                    "",
+                    " ".join(what),
+                    f"duplicate of row {earlier & 0xFFFFFFFF} with different values; "
+                    "keep one row per key",
+                )
+            )
         else:
             self.duplicates += 1
         return False
 
 
 def _enterprise(state: _State, label: str, row: int, item: Enterprise) -> None:
+    uscc = item.uscc
     flags = ""
-    if state.accept_bad_checksum and not is_valid_uscc(item.uscc):
+    if state.accept_bad_checksum and not is_valid_uscc(uscc):
         flags = FLAG_BAD_CHECKSUM
-        state.report(Problem(label, row, "uscc", item.uscc,
-                             "USCC fails its check character; accepted and flagged "
-                             "(--accept-bad-checksum)", Severity.WARNING))
-    derived = item.derived_size()
-    size, source = (item.size, "explicit") if item.size else (derived, "derived")
-    if item.size and derived and item.size != derived:
-        state.report(Problem(
-            label, row, "size", str(item.size),
-            f"size given as {item.size} but the 2011 standard gives {derived} for industry "
-            f"{item.industry_code}, employees {item.employees}, revenue {item.revenue}, "
-            f"assets {item.assets}; the given size is kept", Severity.WARNING))
-    record = EnterpriseRow(item.uscc, item.name, item.region_code, item.industry_code,
-                           item.employees, item.revenue, item.assets,
-                           str(size) if size else None, source if size else None,
-                           item.maturity, flags)
-    if state.first_time(label, row, ("e", item.uscc), record, item.uscc):
-        state.firms.add(item.uscc)
+        state.report(
+            Problem(
+                label,
+                row,
+                "uscc",
+                uscc,
+                "USCC fails its check character; accepted and flagged (--accept-bad-checksum)",
+                Severity.WARNING,
+            )
+        )
+    given = item.size
+    derived = classify_size(item.industry_code, item.employees, item.revenue, item.assets)
+    if given and derived and given != derived:
+        state.report(
+            Problem(
+                label,
+                row,
+                "size",
+                str(given),
+                f"size given as {given} but the 2011 standard gives {derived} for industry "
+                f"{item.industry_code}, employees {_known(item.employees)}, "
+                f"revenue {_known(item.revenue)}, assets {_known(item.assets)}; "
+                "the given size is kept",
+                Severity.WARNING,
+            )
+        )
+    size = given or derived
+    record = (
+        uscc,
+        item.name,
+        item.region_code,
+        item.industry_code,
+        item.employees,
+        item.revenue,
+        item.assets,
+        str(size) if size else None,
+        ("explicit" if given else "derived") if size else None,
+        item.maturity,
+        flags,
+    )
+    if state.first_time(Table.ENTERPRISES, label, row, uscc, record, (uscc,)):
+        state.defined[Table.ENTERPRISES].add(uscc)
         state.spools[Table.ENTERPRISES].add(record)
 
 
+def _known(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:g}"
+
+
 def _body(state: _State, label: str, row: int, item: CertificationBody) -> None:
-    record = BodyRow(item.body_id, item.name, item.approval_no)
-    if state.first_time(label, row, ("b", item.body_id), record, item.body_id):
+    record = (item.body_id, item.name, item.approval_no)
+    if state.first_time(Table.BODIES, label, row, item.body_id, record, (item.body_id,)):
         state.spools[Table.BODIES].add(record)
         if state.bodies is not None:  # already loaded by an earlier dataset's certificates
             state.bodies[item.name] = state.bodies[item.body_id] = item.body_id
@@ -241,48 +292,53 @@ def _body(state: _State, label: str, row: int, item: CertificationBody) -> None:
 
 def _chain(state: _State, label: str, row: int, item: Chain) -> None:
     leaders = list(dict.fromkeys(item.leaders))
-    record = ChainRow(item.chain_id, item.name, item.region_code)
-    if state.first_time(label, row, ("c", item.chain_id), (*record, *leaders), item.chain_id):
-        state.chains.add(item.chain_id)
+    record = (item.chain_id, item.name, item.region_code)
+    values = (*record, *leaders)
+    if state.first_time(Table.CHAINS, label, row, item.chain_id, values, (item.chain_id,)):
+        state.defined[Table.CHAINS].add(item.chain_id)
         state.spools[Table.CHAINS].add(record)
         state.leaders[item.chain_id] = leaders
         for uscc in leaders:
-            state.refer(Table.ENTERPRISES, uscc, _Place(label, row, "leaders"))
+            state.refer(Table.ENTERPRISES, uscc, label, row, "leaders")
 
 
 def _segment(state: _State, label: str, row: int, item: Segment) -> None:
-    record = SegmentRow(item.chain_id, item.segment_id, item.name, str(item.stage))
+    record = (item.chain_id, item.segment_id, item.name, str(item.stage))
     key = f"{item.chain_id}\t{item.segment_id}"
-    if state.first_time(label, row, ("s", key), (*record, *item.feeds), key):
-        state.segments.add(key)
+    what = (f"{item.chain_id}/{item.segment_id}",)
+    if state.first_time(Table.SEGMENTS, label, row, key, (*record, *item.feeds), what):
+        state.defined[Table.SEGMENTS].add(key)
         state.spools[Table.SEGMENTS].add(record)
         state.feeds[(item.chain_id, item.segment_id)] = item.feeds
-        state.refer(Table.CHAINS, item.chain_id, _Place(label, row, "chain_id"))
+        state.refer(Table.CHAINS, item.chain_id, label, row, "chain_id")
         for target in item.feeds:
-            state.refer(Table.SEGMENTS, f"{item.chain_id}\t{target}", _Place(label, row, "feeds"))
+            state.refer(Table.SEGMENTS, f"{item.chain_id}\t{target}", label, row, "feeds")
 
 
 def _member(state: _State, label: str, row: int, item: Membership) -> None:
-    record = MemberRow(item.chain_id, item.segment_id, item.uscc)
-    if state.first_time(label, row, ("m", *record), (), item.uscc):
+    record = (item.chain_id, item.segment_id, item.uscc)
+    if state.first_time(Table.MEMBERS, label, row, record, (), record):
         state.spools[Table.MEMBERS].add(record)
-        state.refer(Table.SEGMENTS, f"{item.chain_id}\t{item.segment_id}",
-                    _Place(label, row, "segment_id"))
-        state.refer(Table.ENTERPRISES, item.uscc, _Place(label, row, "uscc"))
+        segment = f"{item.chain_id}\t{item.segment_id}"
+        if segment not in state.defined[Table.SEGMENTS]:
+            state.refer(Table.SEGMENTS, segment, label, row, "segment_id")
+        if item.uscc not in state.defined[Table.ENTERPRISES]:
+            state.refer(Table.ENTERPRISES, item.uscc, label, row, "uscc")
 
 
 def _supply(state: _State, label: str, row: int, item: SupplyLink) -> None:
-    product = item.product or ""
-    record = SupplyRow(item.supplier_uscc, item.customer_uscc, product, item.share,
-                       item.annual_value)
+    supplier, customer, product = item.supplier_uscc, item.customer_uscc, item.product or ""
+    values = (item.share, item.annual_value)
     pid = state.products.setdefault(product, len(state.products))
     # one exact integer per (supplier, customer, product): far smaller than a tuple of strings
-    key = pid << 80 | state.firm_id(item.supplier_uscc) << 40 | state.firm_id(item.customer_uscc)
-    if state.first_time(label, row, key, (item.share, item.annual_value),
-                        f"{item.supplier_uscc}->{item.customer_uscc} {product}".strip()):
-        state.spools[Table.SUPPLY].add(record)
-        state.refer(Table.ENTERPRISES, item.supplier_uscc, _Place(label, row, "supplier_uscc"))
-        state.refer(Table.ENTERPRISES, item.customer_uscc, _Place(label, row, "customer_uscc"))
+    key = pid << 80 | state.firm_id(supplier) << 40 | state.firm_id(customer)
+    if state.first_time(Table.SUPPLY, label, row, key, values, (supplier, customer, product)):
+        state.spools[Table.SUPPLY].add((supplier, customer, product, *values))
+        firms = state.defined[Table.ENTERPRISES]
+        if supplier not in firms:
+            state.refer(Table.ENTERPRISES, supplier, label, row, "supplier_uscc")
+        if customer not in firms:
+            state.refer(Table.ENTERPRISES, customer, label, row, "customer_uscc")
 
 
 def _certificate(state: _State, label: str, row: int, item: Certificate) -> None:
@@ -290,16 +346,33 @@ def _certificate(state: _State, label: str, row: int, item: Certificate) -> None
     body_id = bodies.get(item.body)
     if body_id is None:
         body_id = bodies[item.body] = item.body
-        state.spools[Table.BODIES].add(BodyRow(item.body, item.body, None))
-        state.report(Problem(label, row, "body", item.body,
-                             "certification body not in bodies; recorded under this name",
-                             Severity.WARNING))
-    record = CertificateRow(item.cert_no, item.uscc, item.standard, item.standard_version, body_id,
-                            str(item.status), item.issued_on, item.expires_on, item.scope,
-                            item.grade)
-    if state.first_time(label, row, ("x", item.cert_no), record, item.cert_no):
+        state.spools[Table.BODIES].add((item.body, item.body, None))
+        state.report(
+            Problem(
+                label,
+                row,
+                "body",
+                item.body,
+                "certification body not in bodies; recorded under this name",
+                Severity.WARNING,
+            )
+        )
+    record = (
+        item.cert_no,
+        item.uscc,
+        item.standard,
+        item.standard_version,
+        body_id,
+        str(item.status),
+        item.issued_on,
+        item.expires_on,
+        item.scope,
+        item.grade,
+    )
+    if state.first_time(Table.CERTIFICATES, label, row, item.cert_no, record, (item.cert_no,)):
         state.spools[Table.CERTIFICATES].add(record)
-        state.refer(Table.ENTERPRISES, item.uscc, _Place(label, row, "uscc"))
+        if item.uscc not in state.defined[Table.ENTERPRISES]:
+            state.refer(Table.ENTERPRISES, item.uscc, label, row, "uscc")
 
 
 def _bodies(state: _State) -> dict[str, str]:
@@ -329,13 +402,21 @@ _HANDLERS: dict[str, Callable[[_State, str, int, Any], None]] = {
 def _check_header(state: _State, spec: TableSpec, table: SourceTable) -> bool:
     missing = [c for c in spec.required if c not in table.header]
     for column in missing:
-        state.report(Problem(table.label, 1, column, "",
-                             f"required column {column!r} is missing; the header needs "
-                             + ", ".join(spec.required)))
+        state.report(
+            Problem(
+                table.label,
+                1,
+                column,
+                "",
+                f"required column {column!r} is missing; the header needs "
+                + ", ".join(spec.required),
+            )
+        )
     for column in table.header:
         if column and column not in spec.columns:
-            state.report(Problem(table.label, 1, column, "", "unknown column; ignored",
-                                 Severity.WARNING))
+            state.report(
+                Problem(table.label, 1, column, "", "unknown column; ignored", Severity.WARNING)
+            )
     return not missing
 
 
@@ -371,26 +452,40 @@ def _validate_table(
 def _resolve_references(state: _State) -> None:
     """Report every reference that neither the import nor the store can satisfy."""
     by_table: dict[Table, list[str]] = defaultdict(list)
-    defined = {Table.ENTERPRISES: state.firms, Table.CHAINS: state.chains,
-               Table.SEGMENTS: state.segments}
+    defined = state.defined
     for table, key in state.pending:
         if key not in defined[table]:
             by_table[table].append(key)
     for table, keys in by_table.items():
         in_store = state.known.existing(table, keys) if state.known is not None else set()
-        what = {Table.ENTERPRISES: "enterprise", Table.CHAINS: "chain",
-                Table.SEGMENTS: "segment"}[table]
+        what = {Table.ENTERPRISES: "enterprise", Table.CHAINS: "chain", Table.SEGMENTS: "segment"}[
+            table
+        ]
         for key in sorted(set(keys) - in_store):
             shown = key.replace("\t", "/")
             places = state.pending[(table, key)]
             for place in places:
-                state.report(Problem(place.file, place.row, place.column, shown,
-                                     f"unknown {what} {shown}: not in this import nor in the "
-                                     f"store; add it to the {what} table first"))
+                state.report(
+                    Problem(
+                        place.file,
+                        place.row,
+                        place.column,
+                        shown,
+                        f"unknown {what} {shown}: not in this import nor in the "
+                        f"store; add it to the {what} table first",
+                    )
+                )
             more = state.pending_counts[(table, key)] - len(places)
             if more > 0:
-                state.report(Problem(places[0].file, None, places[0].column, shown,
-                                     f"... and {more} more rows refer to unknown {what} {shown}"))
+                state.report(
+                    Problem(
+                        places[0].file,
+                        None,
+                        places[0].column,
+                        shown,
+                        f"... and {more} more rows refer to unknown {what} {shown}",
+                    )
+                )
 
 
 def validate_paths(
@@ -411,16 +506,17 @@ def validate_paths(
     for source in opened:
         for note in source.notes:
             state.report(note)
-        state.seen = {}
+        state.seen = defaultdict(dict)
         for spec in SPECS:
             table = source.tables.get(spec.name)
             if table is not None:
                 _validate_table(state, spec, table, progress)
-    state.seen = {}
+    state.seen = defaultdict(dict)
     _resolve_references(state)
     if state.truncated:
-        state.problems.append(Problem("", None, "", "",
-                                      f"{state.truncated} more problems were found and not listed"))
+        state.problems.append(
+            Problem("", None, "", "", f"{state.truncated} more problems were found and not listed")
+        )
     if state.errors:
         for spool in state.spools.values():
             spool.close()

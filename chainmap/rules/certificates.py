@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from chainmap.enums import CertStatus
 from chainmap.errors import RuleViolation
@@ -48,24 +49,34 @@ def parse_status(raw: str) -> CertStatus:
     return status
 
 
-_STANDARD = re.compile(r"^\s*(.+?)\s*[-:：]\s*((?:19|20)\d\d)\s*$")
+# A designation such as "GB/T 19001-2016", "GB/T19001—2016", "ISO 9001:2015"; anything after the
+# first designation ("/ISO 9001:2015" of a dual designation, "idt ...") is not part of the code.
+_DESIGNATION = re.compile(
+    r"^\s*(GB/T|GB|ISO|IATF|YY/T|YY)\s*(\d+(?:\.\d+)*)\s*(?:[-–—:：]\s*((?:19|20)\d\d))?",
+    re.IGNORECASE,
+)
+_VERSION = re.compile(r"^(.+?)\s*[-–—:：]\s*((?:19|20)\d\d)\s*$")
 
 
+@lru_cache(maxsize=16384)  # the same few thousand codes recur on every row
 def parse_standard(raw: str) -> tuple[str, str | None]:
     """Split a standard into its code and version: ``GB/T 19001-2016`` -> (``GB/T 19001``, ``2016``).
 
     >>> parse_standard("ISO 9001:2015")
     ('ISO 9001', '2015')
-    >>> parse_standard("GB/T19001")
+    >>> parse_standard("GB/T19001—2016/ISO 9001:2015")
+    ('GB/T 19001', '2016')
+    >>> parse_standard("gb/t 19001")
     ('GB/T 19001', None)
     """
     text = " ".join(raw.split())
-    match = _STANDARD.match(text)
-    code, version = (match.group(1), match.group(2)) if match else (text, None)
-    code = re.sub(r"^(GB/T|GB|ISO)\s*(?=\d)", r"\1 ", code, flags=re.IGNORECASE)
-    if not code:
+    if not text:
         raise RuleViolation("certificate_standard", "certificate standard is empty")
-    return code, version
+    match = _DESIGNATION.match(text)
+    if match:
+        return f"{match.group(1).upper()} {match.group(2)}", match.group(3)
+    other = _VERSION.match(text)  # a standard of another family, e.g. "T/CAQ 10201-2016"
+    return (other.group(1), other.group(2)) if other else (text, None)
 
 
 def in_force(status: CertStatus, issued_on: date, expires_on: date, on: date) -> bool:

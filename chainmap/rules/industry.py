@@ -6,6 +6,8 @@ with or without its section letter; a letter that contradicts the division is an
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from chainmap.errors import RuleViolation
 
 __all__ = ["SECTIONS", "division_of", "section_of_division", "validate_industry_code"]
@@ -51,6 +53,7 @@ def section_of_division(division: int) -> str:
         ) from None
 
 
+@lru_cache(maxsize=16384)  # the same few thousand codes recur on every row
 def validate_industry_code(raw: str) -> str:
     """Return the code normalized to section letter + digits, e.g. ``C3670``.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from chainmap.errors import RuleViolation
 
 __all__ = ["PROVINCES", "province_name", "validate_region_code", "validate_region_prefix"]
@@ -45,6 +47,7 @@ PROVINCES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=16384)  # the same few thousand codes recur on every row
 def validate_region_code(raw: str) -> str:
     """Return a 6-digit region code whose province part exists, or raise :class:`RuleViolation`.
 
@@ -54,7 +57,8 @@ def validate_region_code(raw: str) -> str:
     code = raw.strip()
     if len(code) != 6 or not code.isascii() or not code.isdigit():
         raise RuleViolation(
-            "region_format", f"region code {raw.strip()!r} must be 6 digits (GB/T 2260, e.g. 320583)"
+            "region_format",
+            f"region code {raw.strip()!r} must be 6 digits (GB/T 2260, e.g. 320583)",
         )
     if code[:2] not in PROVINCES:
         raise RuleViolation(

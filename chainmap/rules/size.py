@@ -9,6 +9,7 @@ than a guess: :func:`classify_size` returns ``None`` when the known values canno
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chainmap.enums import SizeClass
 
@@ -45,7 +46,10 @@ SIZE_TABLE: dict[str, SizeRow] = {
         "零售业", (("E", 50), ("R", 500)), (("E", 10), ("R", 100)), (("E", 300), ("R", 20000))
     ),
     "transport": SizeRow(
-        "交通运输业", (("E", 300), ("R", 3000)), (("E", 20), ("R", 200)), (("E", 1000), ("R", 30000))
+        "交通运输业",
+        (("E", 300), ("R", 3000)),
+        (("E", 20), ("R", 200)),
+        (("E", 1000), ("R", 30000)),
     ),
     "warehousing": SizeRow(
         "仓储业", (("E", 100), ("R", 1000)), (("E", 20), ("R", 100)), (("E", 200), ("R", 30000))
@@ -54,10 +58,16 @@ SIZE_TABLE: dict[str, SizeRow] = {
         "邮政业", (("E", 300), ("R", 2000)), (("E", 20), ("R", 100)), (("E", 1000), ("R", 30000))
     ),
     "hospitality": SizeRow(
-        "住宿和餐饮业", (("E", 100), ("R", 2000)), (("E", 10), ("R", 100)), (("E", 300), ("R", 10000))
+        "住宿和餐饮业",
+        (("E", 100), ("R", 2000)),
+        (("E", 10), ("R", 100)),
+        (("E", 300), ("R", 10000)),
     ),
     "telecoms": SizeRow(
-        "信息传输业", (("E", 100), ("R", 1000)), (("E", 10), ("R", 100)), (("E", 2000), ("R", 100000))
+        "信息传输业",
+        (("E", 100), ("R", 1000)),
+        (("E", 10), ("R", 100)),
+        (("E", 2000), ("R", 100000)),
     ),
     "software": SizeRow(
         "软件和信息技术服务业",
@@ -75,6 +85,7 @@ SIZE_TABLE: dict[str, SizeRow] = {
 }
 
 
+@lru_cache(maxsize=16384)  # the same few thousand codes recur on every row
 def size_category(industry_code: str) -> str:
     """The row of the size table that applies to a normalized GB/T 4754 code (``C3670``).
 

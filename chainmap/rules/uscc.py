@@ -8,6 +8,7 @@ a final check character over the first 17.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import mul
 
 from chainmap.errors import RuleViolation
 
@@ -22,6 +23,7 @@ __all__ = [
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_ALLOWED = frozenset(ALPHABET)
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, ...
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -35,12 +37,13 @@ def uscc_check_character(first17: str) -> str:
     >>> uscc_check_character("91110000600037341")
     'L'
     """
-    total = sum(_VALUE[c] * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("a USCC check character needs exactly 17 characters")
+    total = sum(map(mul, map(_VALUE.__getitem__, first17), _WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
-def _org_value(c: str) -> int:
-    return int(c) if c.isdigit() else ord(c) - ord("A") + 10
+_ORG_VALUE = {c: int(c, 36) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}  # 0-9, A=10 ... Z=35
 
 
 def org_code_check_character(body8: str) -> str:
@@ -49,7 +52,9 @@ def org_code_check_character(body8: str) -> str:
     >>> org_code_check_character("60003734")
     '1'
     """
-    c9 = 11 - sum(_org_value(c) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True)) % 11
+    if len(body8) != 8:
+        raise ValueError("an organization-code check character needs exactly 8 characters")
+    c9 = 11 - sum(map(mul, map(_ORG_VALUE.__getitem__, body8), _ORG_WEIGHTS)) % 11
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
 
 
@@ -78,8 +83,8 @@ def validate_uscc(raw: str, *, accept_bad_checksum: bool = False) -> UsccResult:
         raise RuleViolation(
             "uscc_length", f"USCC {raw.strip()!r} has {len(code)} characters; it must have 18"
         )
-    bad = sorted({c for c in code if c not in _VALUE})
-    if bad:
+    if not _ALLOWED.issuperset(code):
+        bad = sorted(set(code) - _ALLOWED)
         raise RuleViolation(
             "uscc_alphabet",
             f"USCC {code!r} contains {''.join(bad)!r}, which is not allowed "

@@ -35,9 +35,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
         raise ConfigError(
             f"{url}: this version of chainmap has no Neo4j store yet; use sqlite:///PATH"
         )
-    raise ConfigError(
-        f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db)"
-    )
+    raise ConfigError(f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db)")
 
 
 def store_exists(url: str) -> bool:

@@ -1,5 +1,6 @@
 -- chainmap embedded store. Natural keys are the primary keys, and imports upsert on them.
--- The version recorded at the end must equal SCHEMA_VERSION in sqlite.py.
+-- The version recorded at the end must equal SCHEMA_VERSION in sqlite.py; the secondary
+-- indexes are in sqlite.py (_INDEXES), which drops and rebuilds them around bulk loads.
 BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -25,7 +26,6 @@ CREATE TABLE IF NOT EXISTS enterprises (
     maturity      INTEGER,
     flags         TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS enterprises_region ON enterprises (region_code);
 
 CREATE TABLE IF NOT EXISTS chains (
     chain_id    TEXT PRIMARY KEY,
@@ -38,7 +38,6 @@ CREATE TABLE IF NOT EXISTS chain_leaders (
     uscc     TEXT NOT NULL,
     PRIMARY KEY (chain_id, uscc)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS chain_leaders_uscc ON chain_leaders (uscc);
 
 CREATE TABLE IF NOT EXISTS segments (
     chain_id   TEXT NOT NULL,
@@ -61,7 +60,6 @@ CREATE TABLE IF NOT EXISTS members (
     uscc       TEXT NOT NULL,
     PRIMARY KEY (chain_id, segment_id, uscc)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS members_uscc ON members (uscc);
 
 CREATE TABLE IF NOT EXISTS supply (
     supplier     TEXT NOT NULL,
@@ -71,7 +69,6 @@ CREATE TABLE IF NOT EXISTS supply (
     annual_value REAL,
     PRIMARY KEY (supplier, customer, product)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS supply_customer ON supply (customer);
 
 CREATE TABLE IF NOT EXISTS certificates (
     cert_no          TEXT PRIMARY KEY,
@@ -85,7 +82,6 @@ CREATE TABLE IF NOT EXISTS certificates (
     scope            TEXT,
     grade            TEXT
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS certificates_uscc ON certificates (uscc);
 
 INSERT INTO meta (key, value) VALUES ('schema_version', '1');
-COMMIT;
+-- the transaction is committed by sqlite.py once the indexes are built

@@ -72,6 +72,43 @@ _CLEAR: dict[Table, str] = {
     "(SELECT value FROM json_each(?))",
 }
 
+# Secondary indexes by table. A bulk load into a table drops them and builds them again at the
+# end of the same transaction: one sorted build is several times cheaper than keeping an index
+# up to date row by row in random order.
+_INDEXES: dict[Table, tuple[tuple[str, str], ...]] = {  # (create, drop)
+    Table.ENTERPRISES: (
+        (
+            "CREATE INDEX enterprises_region ON enterprises (region_code)",
+            "DROP INDEX enterprises_region",
+        ),
+    ),
+    Table.LEADERS: (
+        (
+            "CREATE INDEX chain_leaders_uscc ON chain_leaders (uscc)",
+            "DROP INDEX chain_leaders_uscc",
+        ),
+    ),
+    Table.MEMBERS: (("CREATE INDEX members_uscc ON members (uscc)", "DROP INDEX members_uscc"),),
+    Table.SUPPLY: (
+        ("CREATE INDEX supply_customer ON supply (customer)", "DROP INDEX supply_customer"),
+    ),
+    Table.CERTIFICATES: (
+        (
+            "CREATE INDEX certificates_uscc ON certificates (uscc)",
+            "DROP INDEX certificates_uscc",
+        ),
+    ),
+}
+#: a table gets its indexes rebuilt when the rows loaded reach this part of the rows it holds
+_BULK_SHARE = 0.5
+_ROWS_OF = {
+    Table.ENTERPRISES: "SELECT count(*) FROM enterprises",
+    Table.LEADERS: "SELECT count(*) FROM chain_leaders",
+    Table.MEMBERS: "SELECT count(*) FROM members",
+    Table.SUPPLY: "SELECT count(*) FROM supply",
+    Table.CERTIFICATES: "SELECT count(*) FROM certificates",
+}
+
 _EXISTING: dict[Table, str] = {
     Table.ENTERPRISES: "SELECT uscc FROM enterprises WHERE uscc IN (SELECT value FROM json_each(?))",
     Table.CHAINS: "SELECT chain_id FROM chains WHERE chain_id IN (SELECT value FROM json_each(?))",
@@ -86,33 +123,53 @@ _COUNTS = (
     "(SELECT count(*) FROM segments), (SELECT count(*) FROM members), (SELECT count(*) FROM bodies)"
 )
 
-_ENTERPRISE_COLUMNS = (
-    "e.uscc, e.name, e.region_code, e.industry_code, e.employees, e.revenue, e.assets, e.size, "
-    "e.size_source, e.maturity, e.flags"
-)
-_CERTIFICATE_COLUMNS = (
-    "c.cert_no, c.uscc, c.standard, c.standard_version, c.body_id, c.status, c.issued_on, "
-    "c.expires_on, c.scope, c.grade"
-)
-
+# Reads of a set of firms, given as one JSON array parameter.
+_FIRM_ENTERPRISES = """
+SELECT e.uscc, e.name, e.region_code, e.industry_code, e.employees, e.revenue, e.assets, e.size,
+       e.size_source, e.maturity, e.flags
+FROM json_each(:firms) AS j JOIN enterprises AS e ON e.uscc = j.value
+ORDER BY e.uscc
+"""
+_FIRM_SUPPLY = """
+WITH f(uscc) AS (SELECT value FROM json_each(:firms))
+SELECT s.supplier, s.customer, s.product, s.share, s.annual_value
+FROM f JOIN supply AS s ON s.supplier = f.uscc
+WHERE s.customer IN (SELECT uscc FROM f)
+ORDER BY s.supplier, s.customer, s.product
+"""
+_FIRM_CERTIFICATES = """
+SELECT c.cert_no, c.uscc, c.standard, c.standard_version, c.body_id, c.status, c.issued_on,
+       c.expires_on, c.scope, c.grade
+FROM json_each(:firms) AS j JOIN certificates AS c ON c.uscc = j.value
+ORDER BY c.cert_no
+"""
+_FIRM_MEMBERS = """
+SELECT m.chain_id, m.segment_id, m.uscc
+FROM json_each(:firms) AS j JOIN members AS m ON m.uscc = j.value
+ORDER BY m.chain_id, m.segment_id, m.uscc
+"""
 # A chain's firms: its members and its leaders.
-_CHAIN_FIRMS = (
-    "WITH f(uscc) AS (SELECT uscc FROM members WHERE chain_id = :chain "
-    "UNION SELECT uscc FROM chain_leaders WHERE chain_id = :chain) "
-)
-_CHAIN_ENTERPRISES = (
-    _CHAIN_FIRMS + "SELECT " + _ENTERPRISE_COLUMNS + " FROM f JOIN enterprises e USING (uscc) "
-    "ORDER BY e.uscc"
-)
-_CHAIN_SUPPLY = (
-    _CHAIN_FIRMS + "SELECT s.supplier, s.customer, s.product, s.share, s.annual_value "
-    "FROM f JOIN supply s ON s.supplier = f.uscc WHERE s.customer IN (SELECT uscc FROM f) "
-    "ORDER BY s.supplier, s.customer, s.product"
-)
-_CHAIN_CERTIFICATES = (
-    _CHAIN_FIRMS + "SELECT " + _CERTIFICATE_COLUMNS + " FROM f JOIN certificates c USING (uscc) "
-    "ORDER BY c.cert_no"
-)
+_CHAIN_FIRMS = """
+SELECT uscc FROM members WHERE chain_id = :chain
+UNION SELECT uscc FROM chain_leaders WHERE chain_id = :chain
+"""
+_CHAIN = "SELECT chain_id, name, region_code FROM chains WHERE chain_id = ?"
+_CHAIN_SEGMENTS = """
+SELECT chain_id, segment_id, name, stage FROM segments WHERE chain_id = ? ORDER BY segment_id
+"""
+_CHAIN_FEEDS = """
+SELECT chain_id, from_segment, to_segment FROM segment_feeds WHERE chain_id = ?
+ORDER BY from_segment, to_segment
+"""
+_REGION_FIRMS = "SELECT uscc FROM enterprises WHERE region_code >= ? AND region_code < ?"
+_CHAINS_BY_ID = """
+SELECT c.chain_id, c.name, c.region_code FROM json_each(?) AS j
+JOIN chains AS c ON c.chain_id = j.value ORDER BY c.chain_id
+"""
+_SEGMENTS_OF_CHAINS = """
+SELECT s.chain_id, s.segment_id, s.name, s.stage FROM json_each(?) AS j
+JOIN segments AS s ON s.chain_id = j.value ORDER BY s.chain_id, s.segment_id
+"""
 
 # A firm's supplier tiers: breadth-first up the supply links, each firm at its nearest tier.
 _TIERS = (
@@ -136,15 +193,25 @@ def _json_chunks(keys: Collection[str], size: int = 20_000) -> Iterator[str]:
 
 
 def _to_certificate(row: tuple[Any, ...]) -> CertificateRow:
-    return CertificateRow(*row[:6], date.fromisoformat(row[6]), date.fromisoformat(row[7]),
-                          row[8], row[9])
+    cert_no, uscc, standard, version, body_id, status, issued, expires, scope, grade = row
+    return CertificateRow(
+        cert_no,
+        uscc,
+        standard,
+        version,
+        body_id,
+        status,
+        date.fromisoformat(issued),
+        date.fromisoformat(expires),
+        scope,
+        grade,
+    )
 
 
-def _sql_row(table: Table, row: Row) -> tuple[Any, ...]:
-    if table is Table.CERTIFICATES:
-        cert: CertificateRow = row  # type: ignore[assignment]
-        return (*cert[:6], cert.issued_on.isoformat(), cert.expires_on.isoformat(), *cert[8:])
-    return tuple(row)
+def _certificate_params(cert: Row) -> tuple[Any, ...]:
+    """A certificate's statement parameters: its dates as ISO text."""
+    assert isinstance(cert, CertificateRow)
+    return (*cert[:6], cert.issued_on.isoformat(), cert.expires_on.isoformat(), *cert[8:])
 
 
 class SQLiteStore:
@@ -165,6 +232,8 @@ class SQLiteStore:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA busy_timeout = 10000")
+            # up to 256 MiB of page cache: big imports stop spilling pages mid-transaction
+            self._db.execute("PRAGMA cache_size = -262144")
             self._prepare(create)
         except sqlite3.DatabaseError as error:
             raise StoreUnavailable(f"{path} is not a usable chainmap store: {error}") from None
@@ -187,7 +256,11 @@ class SQLiteStore:
             raise StoreUnavailable(f"{self.path} is empty; import a dataset first")
         schema = resources.files("chainmap.store").joinpath("schema.sql").read_text("utf-8")
         try:
-            self._db.executescript(schema)  # one transaction: BEGIN IMMEDIATE ... COMMIT
+            self._db.executescript(schema)  # opens the transaction: BEGIN IMMEDIATE ...
+            for indexes in _INDEXES.values():
+                for build, _ in indexes:
+                    self._db.execute(build)
+            self._db.execute("COMMIT")
         except BaseException:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
@@ -206,8 +279,9 @@ class SQLiteStore:
 
     # -- writes -----------------------------------------------------------------------------
 
-    def write(self, rows: TableRows, progress: Progress | None = None,
-              batch_size: int = 5000) -> dict[Table, int]:
+    def write(
+        self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
+    ) -> dict[Table, int]:
         """Write every table in one transaction; nothing is kept if any statement fails."""
         written: dict[Table, int] = {}
         self._db.execute("BEGIN IMMEDIATE")
@@ -217,20 +291,39 @@ class SQLiteStore:
                 if replaced:
                     for chunk in _json_chunks(replaced):
                         self._db.execute(_CLEAR[table], (chunk,))
+                bulk = self._bulk(table, rows.count(table))
+                for _, drop in bulk:
+                    self._db.execute(drop)
                 count = 0
                 for batch in rows.batches(table, batch_size):
-                    self._db.executemany(_UPSERT[table], (_sql_row(table, r) for r in batch))
+                    params: list[Any] = batch
+                    if table is Table.CERTIFICATES:
+                        params = [_certificate_params(r) for r in batch]
+                    self._db.executemany(_UPSERT[table], params)
                     count += len(batch)
                     if progress is not None:
                         progress(len(batch))
+                for create, _ in bulk:
+                    self._db.execute(create)
                 written[table] = count
             self._db.execute("COMMIT")
         except BaseException as error:
             self._db.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
-                raise StoreError(f"writing to {self.path} failed, nothing was kept: {error}") from None
+                raise StoreError(
+                    f"writing to {self.path} failed, nothing was kept: {error}"
+                ) from None
             raise
         return written
+
+    def _bulk(self, table: Table, incoming: int) -> tuple[tuple[str, str], ...]:
+        """The indexes to rebuild around loading ``incoming`` rows: all, for a load that is large
+        next to what the table holds; none for a small incremental one."""
+        indexes = _INDEXES.get(table, ())
+        if not indexes or incoming < 1000:
+            return ()
+        held = self._db.execute(_ROWS_OF[table]).fetchone()[0]
+        return indexes if incoming >= _BULK_SHARE * held else ()
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -244,15 +337,19 @@ class SQLiteStore:
         return found
 
     def bodies(self) -> list[BodyRow]:
-        return [BodyRow._make(r) for r in self._all(
-            "SELECT body_id, name, approval_no FROM bodies ORDER BY body_id")]
+        return [
+            BodyRow._make(r)
+            for r in self._all("SELECT body_id, name, approval_no FROM bodies ORDER BY body_id")
+        ]
 
     def stats(self) -> dict[str, int]:
         return dict(zip(STAT_KEYS, self._db.execute(_COUNTS).fetchone(), strict=True))
 
     def chains(self) -> list[ChainRow]:
-        return [ChainRow._make(r) for r in self._all(
-            "SELECT chain_id, name, region_code FROM chains ORDER BY chain_id")]
+        return [
+            ChainRow._make(r)
+            for r in self._all("SELECT chain_id, name, region_code FROM chains ORDER BY chain_id")
+        ]
 
     def _snapshot(self, read: Callable[[], Subgraph]) -> Subgraph:
         """Run several reads in one transaction, so they see one state of the store."""
@@ -264,27 +361,15 @@ class SQLiteStore:
 
     def chain(self, chain_id: str) -> Subgraph:
         def read() -> Subgraph:
-            chain = self._all(
-                "SELECT chain_id, name, region_code FROM chains WHERE chain_id = ?", (chain_id,))
+            chain = self._all(_CHAIN, (chain_id,))
             if not chain:
                 raise NotFound(f"chain {chain_id!r} not found; `chainmap stats` lists the chains")
-            p = {"chain": chain_id}
-            return Subgraph(
-                enterprises=[EnterpriseRow._make(r) for r in self._all(_CHAIN_ENTERPRISES, p)],
-                supply=[SupplyRow._make(r) for r in self._all(_CHAIN_SUPPLY, p)],
-                certificates=[_to_certificate(r) for r in self._all(_CHAIN_CERTIFICATES, p)],
-                members=[MemberRow._make(r) for r in self._all(
-                    "SELECT chain_id, segment_id, uscc FROM members WHERE chain_id = ? "
-                    "ORDER BY segment_id, uscc", (chain_id,))],
-                chains=[ChainRow._make(r) for r in chain],
-                leaders=self._leaders(_LEADERS_OF_CHAIN, chain_id),
-                segments=[SegmentRow._make(r) for r in self._all(
-                    "SELECT chain_id, segment_id, name, stage FROM segments WHERE chain_id = ? "
-                    "ORDER BY segment_id", (chain_id,))],
-                feeds=[FeedRow._make(r) for r in self._all(
-                    "SELECT chain_id, from_segment, to_segment FROM segment_feeds "
-                    "WHERE chain_id = ? ORDER BY from_segment, to_segment", (chain_id,))],
-            )
+            sub = self._firms(r[0] for r in self._all(_CHAIN_FIRMS, {"chain": chain_id}))
+            sub.chains = [ChainRow._make(r) for r in chain]
+            sub.leaders = self._leaders(_LEADERS_OF_CHAIN, chain_id)
+            sub.segments = [SegmentRow._make(r) for r in self._all(_CHAIN_SEGMENTS, (chain_id,))]
+            sub.feeds = [FeedRow._make(r) for r in self._all(_CHAIN_FEEDS, (chain_id,))]
+            return sub
 
         return self._snapshot(read)
 
@@ -292,25 +377,14 @@ class SQLiteStore:
         return [LeaderRow._make(r) for r in self._all(sql, (key,))]
 
     def _firms(self, usccs: Iterable[str]) -> Subgraph:
-        """Enterprises, links among them, certificates and memberships of a set of firms."""
-        firms = json.dumps(sorted(set(usccs)), ensure_ascii=False)
-        p = {"firms": firms}
-        sub = Subgraph()
-        sub.enterprises = [EnterpriseRow._make(r) for r in self._all(
-            "SELECT " + _ENTERPRISE_COLUMNS + " FROM json_each(:firms) j "
-            "JOIN enterprises e ON e.uscc = j.value ORDER BY e.uscc", p)]
-        sub.supply = [SupplyRow._make(r) for r in self._all(
-            "WITH f(uscc) AS (SELECT value FROM json_each(:firms)) "
-            "SELECT s.supplier, s.customer, s.product, s.share, s.annual_value FROM f "
-            "JOIN supply s ON s.supplier = f.uscc WHERE s.customer IN (SELECT uscc FROM f) "
-            "ORDER BY s.supplier, s.customer, s.product", p)]
-        sub.certificates = [_to_certificate(r) for r in self._all(
-            "SELECT " + _CERTIFICATE_COLUMNS + " FROM json_each(:firms) j "
-            "JOIN certificates c ON c.uscc = j.value ORDER BY c.cert_no", p)]
-        sub.members = [MemberRow._make(r) for r in self._all(
-            "SELECT m.chain_id, m.segment_id, m.uscc FROM json_each(:firms) j "
-            "JOIN members m ON m.uscc = j.value ORDER BY m.chain_id, m.segment_id, m.uscc", p)]
-        return sub
+        """Enterprises, links among them, certificates and memberships (in any chain) of firms."""
+        p = {"firms": json.dumps(sorted(set(usccs)), ensure_ascii=False)}
+        return Subgraph(
+            enterprises=[EnterpriseRow._make(r) for r in self._all(_FIRM_ENTERPRISES, p)],
+            supply=[SupplyRow._make(r) for r in self._all(_FIRM_SUPPLY, p)],
+            certificates=[_to_certificate(r) for r in self._all(_FIRM_CERTIFICATES, p)],
+            members=[MemberRow._make(r) for r in self._all(_FIRM_MEMBERS, p)],
+        )
 
     def supplier_tiers(self, leader: str, depth: int) -> Subgraph:
         def read() -> Subgraph:
@@ -333,18 +407,12 @@ class SQLiteStore:
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
         def read() -> Subgraph:
-            firms = [r[0] for r in self._all(
-                "SELECT uscc FROM enterprises WHERE region_code >= ? AND region_code < ?",
-                (prefix, upper))]
-            sub = self._firms(firms)
+            sub = self._firms(r[0] for r in self._all(_REGION_FIRMS, (prefix, upper)))
             chain_ids = json.dumps(sorted({m.chain_id for m in sub.members}), ensure_ascii=False)
-            sub.chains = [ChainRow._make(r) for r in self._all(
-                "SELECT c.chain_id, c.name, c.region_code FROM json_each(?) j "
-                "JOIN chains c ON c.chain_id = j.value ORDER BY c.chain_id", (chain_ids,))]
-            sub.segments = [SegmentRow._make(r) for r in self._all(
-                "SELECT s.chain_id, s.segment_id, s.name, s.stage FROM json_each(?) j "
-                "JOIN segments s ON s.chain_id = j.value ORDER BY s.chain_id, s.segment_id",
-                (chain_ids,))]
+            sub.chains = [ChainRow._make(r) for r in self._all(_CHAINS_BY_ID, (chain_ids,))]
+            sub.segments = [
+                SegmentRow._make(r) for r in self._all(_SEGMENTS_OF_CHAINS, (chain_ids,))
+            ]
             return sub
 
         return self._snapshot(read)
