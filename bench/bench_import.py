@@ -38,9 +38,8 @@ def _child(data: Path, db: Path) -> None:
                 "rows_read": result.rows_read,
                 "written": {str(k): v for k, v in result.written.items()},
                 "seconds": seconds,
-                "validate_seconds": result.validate_seconds,
-                "write_seconds": result.write_seconds,
                 "peak_mib": peak_kib / 1024,
+                "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
         )
     )

@@ -170,10 +170,8 @@ def _run_import(
             validating = bar.add_task("validating rows", total=None)
             writing = bar.add_task("writing rows", total=None, visible=False)
 
-            def on_write(rows: int, total: int) -> None:
-                if total:
-                    bar.update(validating, visible=False)
-                    bar.update(writing, total=total, visible=True)
+            def on_write(rows: int) -> None:
+                bar.update(writing, visible=True)
                 bar.advance(writing, rows)
 
             try:
@@ -230,7 +228,7 @@ def import_(
     """
     url = _store_url(store)
     result = _run_import(paths, url, accept_bad_checksum, errors_out)
-    seconds = result.validate_seconds + result.write_seconds
+    seconds = result.seconds
     table = RichTable(title=f"Imported into {url}")
     table.add_column("table")
     table.add_column("rows written", justify="right")

@@ -31,17 +31,22 @@ __all__ = [
 
 
 class Table(StrEnum):
-    """The stored tables, in the order an import writes them (referenced before referencing)."""
+    """The stored tables, in the order an import writes them.
 
-    BODIES = "bodies"
+    Firms and chains come before what refers to them; supply comes early because it is the
+    largest table and is validated first; bodies come last, because certificates can name bodies
+    that the import learns of only from them.
+    """
+
     ENTERPRISES = "enterprises"
     CHAINS = "chains"
     LEADERS = "leaders"
     SEGMENTS = "segments"
     FEEDS = "feeds"
-    MEMBERS = "members"
     SUPPLY = "supply"
+    MEMBERS = "members"
     CERTIFICATES = "certificates"
+    BODIES = "bodies"
 
 
 class BodyRow(NamedTuple):
@@ -144,6 +149,11 @@ class TableRows(Protocol):
     def replaces(self, table: Table) -> list[str]:
         """Chain ids whose leaders (``LEADERS``), or ``chain_id\\tsegment_id`` keys whose feeds
         (``FEEDS``), this import replaces as a whole."""
+        ...
+
+    def settle(self) -> None:
+        """Called by the store after the last row, before it commits: raises when the rows must
+        not be kept (a store that can roll back may write while validation is still running)."""
         ...
 
 

@@ -148,6 +148,9 @@ class _Exploding:
         if table is Table.SUPPLY:
             raise RuntimeError("power cut")
 
+    def settle(self) -> None:
+        self.inner.settle()  # type: ignore[attr-defined]
+
 
 def test_a_write_that_fails_midway_keeps_nothing(tmp_path: Path, dataset: Path) -> None:
     path = tmp_path / "atomic.db"

@@ -4,7 +4,7 @@ from chainmap.ingest.encoding import detect_encoding
 from chainmap.ingest.problems import Problem, Severity, write_problems_csv
 from chainmap.ingest.sources import DatasetSource, open_dataset
 from chainmap.ingest.tables import SPECS, TableSpec
-from chainmap.ingest.validate import KnownKeys, ValidatedImport, validate_paths
+from chainmap.ingest.validate import KnownKeys, Validation, validate_paths
 
 __all__ = [
     "SPECS",
@@ -13,7 +13,7 @@ __all__ = [
     "Problem",
     "Severity",
     "TableSpec",
-    "ValidatedImport",
+    "Validation",
     "detect_encoding",
     "open_dataset",
     "validate_paths",

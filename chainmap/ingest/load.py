@@ -1,4 +1,4 @@
-"""Import datasets into a store: validate everything first, then write in one go."""
+"""Import datasets into a store: validate everything, write only what passed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chainmap.ingest.problems import Problem
-from chainmap.ingest.validate import validate_paths
+from chainmap.ingest.validate import Validation
 from chainmap.records import Table
 from chainmap.store.base import Store
 
@@ -17,14 +17,13 @@ __all__ = ["ImportResult", "import_datasets"]
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import did: rows read and written per table, warnings, and how long each pass took."""
+    """What an import did: rows read and written per table, warnings, and how long it took."""
 
     rows_read: int
     written: dict[Table, int]
     duplicates_dropped: int
     warnings: list[Problem]
-    validate_seconds: float
-    write_seconds: float
+    seconds: float
 
     @property
     def rows_written(self) -> int:
@@ -38,38 +37,38 @@ def import_datasets(
     known: Store | None = None,
     accept_bad_checksum: bool = False,
     batch_size: int = 5000,
+    workers: int | None = None,
     on_validate: Callable[[int], None] | None = None,
-    on_write: Callable[[int, int], None] | None = None,
+    on_write: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Validate ``paths`` as one import, then write them to the store ``open_target`` opens.
+    """Validate ``paths`` as one import and write them to the store ``open_target`` opens.
 
-    ``known`` is the store to resolve references against, when one exists already. The target is
-    opened only after validation passed, so a failed import does not even create a store file.
-    ``on_write`` is called once with ``(0, total_rows)`` and then with row counts as they are written.
-    Raises :class:`~chainmap.errors.ValidationFailed` (nothing written) when the data has errors.
+    ``known`` is the store to resolve references against, when one exists already (it may be the
+    target itself). A store whose writes are atomic is written while the validation runs and
+    rolls back if it fails; any other store is written only after the validation passed. Either
+    way a failed import keeps nothing. Raises :class:`~chainmap.errors.ValidationFailed` with
+    every problem when the data has errors. ``on_validate`` and ``on_write`` receive row counts.
     """
     started = time.perf_counter()
-    validated = validate_paths(
-        paths, known, accept_bad_checksum=accept_bad_checksum, progress=on_validate
-    )
-    validated_at = time.perf_counter()
-    try:
+    with Validation(
+        paths,
+        known,
+        accept_bad_checksum=accept_bad_checksum,
+        progress=on_validate,
+        workers=workers,
+    ) as validation:
         target = open_target()
         try:
-            if on_write is not None:
-                on_write(0, validated.total)
-            progress = (lambda n: on_write(n, 0)) if on_write is not None else None
-            written = target.write(validated, progress, batch_size=batch_size)
+            if not target.atomic:
+                validation.settle()
+            written = target.write(validation, on_write, batch_size=batch_size)
         finally:
             if target is not known:
                 target.close()
-    finally:
-        validated.close()
-    return ImportResult(
-        rows_read=validated.rows_read,
-        written=written,
-        duplicates_dropped=validated.duplicates_dropped,
-        warnings=validated.warnings,
-        validate_seconds=validated_at - started,
-        write_seconds=time.perf_counter() - validated_at,
-    )
+        return ImportResult(
+            rows_read=validation.rows_read,
+            written=written,
+            duplicates_dropped=validation.duplicates_dropped,
+            warnings=validation.warnings,
+            seconds=time.perf_counter() - started,
+        )

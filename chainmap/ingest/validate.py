@@ -7,33 +7,35 @@ result is handed to a store only when no error was found, so a failed import wri
 
 Several datasets in one import are read in order; a later one may update what an earlier one
 gives (the store keeps the last), while within one dataset a conflicting duplicate is an error.
+
+Each table of each dataset is a task (:mod:`chainmap.ingest.tasks`). Large imports run the tasks
+in worker processes, one per core, biggest first; small ones run them in this process. Either way
+the problems come out in the same order: dataset by dataset, table by table, row by row, then the
+unknown references.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
+import shutil
+import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
-
 from chainmap.errors import ValidationFailed
-from chainmap.ingest.problems import Problem, Severity, problems_from_validation_error
-from chainmap.ingest.sources import DatasetSource, SourceTable, open_dataset
-from chainmap.ingest.spool import Spool
-from chainmap.ingest.tables import SPECS, TableSpec
-from chainmap.models import (
-    Certificate,
-    CertificationBody,
-    Chain,
-    Enterprise,
-    Membership,
-    Segment,
-    SupplyLink,
-)
+from chainmap.ingest.problems import Problem
+from chainmap.ingest.sources import DatasetSource, open_dataset
+from chainmap.ingest.spool import read_chunks
+from chainmap.ingest.tables import SPECS
+from chainmap.ingest.tasks import Task, TaskResult, run_task
 from chainmap.records import (
     BodyRow,
     CertificateRow,
@@ -47,15 +49,23 @@ from chainmap.records import (
     SupplyRow,
     Table,
 )
-from chainmap.rules import FLAG_BAD_CHECKSUM, classify_size, is_valid_uscc
 
-__all__ = ["KnownKeys", "ValidatedImport", "validate_paths"]
+__all__ = ["PARALLEL_BYTES", "KnownKeys", "Validation", "validate_paths"]
 
-#: at most this many problems are kept; the report says when more were found
-MAX_PROBLEMS = 100_000
-#: at most this many rows are listed for one unresolved reference
-_MAX_PLACES = 20
-_PROGRESS_EVERY = 5_000
+#: imports whose files add up to at least this many bytes are validated in worker processes
+PARALLEL_BYTES = 4 << 20
+
+_ROW_TYPES: dict[Table, Any] = {
+    Table.BODIES: BodyRow,
+    Table.ENTERPRISES: EnterpriseRow,
+    Table.CHAINS: ChainRow,
+    Table.SEGMENTS: SegmentRow,
+    Table.MEMBERS: MemberRow,
+    Table.SUPPLY: SupplyRow,
+    Table.CERTIFICATES: CertificateRow,
+}
+_DEFINING = (Table.ENTERPRISES, Table.CHAINS, Table.SEGMENTS)
+_SMALL_TABLE = 1 << 20
 
 
 class KnownKeys(Protocol):
@@ -70,422 +80,356 @@ class KnownKeys(Protocol):
         ...
 
 
-@dataclass(slots=True)
-class ValidatedImport:
-    """Valid rows of one import, table by table, ready for a store's ``write``."""
+# -- running tasks ----------------------------------------------------------------------------
 
-    sources: list[str]
-    spools: dict[Table, Spool]
-    leaders: dict[str, list[str]]
-    feeds: dict[tuple[str, str], list[str]]
-    warnings: list[Problem]
-    rows_read: int
-    duplicates_dropped: int
+_messages: Any = None  # in a worker process: the queue of news for the parent
+
+
+def _start_worker(messages: Any) -> None:
+    global _messages
+    _messages = messages
+
+
+def _run_in_worker(index: int, task: Task) -> TaskResult:
+    """Run a task in a worker, telling the parent (task, rows read, chunks spooled) as it goes."""
+    return run_task(
+        task,
+        lambda rows: _messages.put((index, rows, 0)),
+        lambda chunks: _messages.put((index, 0, chunks)),
+    )
+
+
+def _can_start_workers() -> bool:
+    """Worker processes re-import the main module by its file: a main read from standard input
+    (``python - <<EOF``) has none, so validation then stays in this process."""
+    main_file = getattr(sys.modules["__main__"], "__file__", None)
+    return main_file is None or Path(main_file).exists()
+
+
+def _table_bytes(source: DatasetSource, table: str) -> int:
+    return source.tables[table].size
+
+
+def _bodies_map(known: KnownKeys | None, results: list[TaskResult]) -> dict[str, str]:
+    """Certification body id or name -> body id, from the store and the import's bodies."""
+    bodies: dict[str, str] = {}
+    for body in known.bodies() if known is not None else []:
+        bodies[body.name] = bodies[body.body_id] = body.body_id
+    for result in results:
+        for chunk in result.spool.chunks():
+            for body_id, name, _ in chunk:
+                bodies[name] = bodies[body_id] = body_id
+    return bodies
+
+
+_TABLE_ORDER = {spec.name: i for i, spec in enumerate(SPECS)}
+
+
+class Validation:
+    """The validation of one import, and its valid rows once it passes.
+
+    It owns the worker processes and the spool files: use it as a context manager. It is the
+    :class:`~chainmap.records.TableRows` a store writes: asking for a table's rows waits for that
+    table's tasks, so a store that can roll back may write while later tables are still being
+    validated; :meth:`settle` (which the store calls before it commits) waits for the rest and
+    raises :class:`~chainmap.errors.ValidationFailed` if anything is wrong.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        known: KnownKeys | None = None,
+        *,
+        accept_bad_checksum: bool = False,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self._known = known
+        self._progress = progress
+        self._sources = [open_dataset(p) for p in paths]
+        self._folder = Path(tempfile.mkdtemp(prefix="chainmap-import-"))
+        self._results: dict[int, TaskResult] = {}
+        self._futures: dict[int, Future[TaskResult]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._messages: Any = None
+        self._flushed: dict[int, int] = defaultdict(int)  # task -> chunks its spool holds
+        self._settled: list[Problem] | None = None
+        self._settling = False
+        if workers is None:
+            size = sum(t.size for s in self._sources for t in s.tables.values())
+            workers = min(2, os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
+        try:
+            tasks = [
+                Task(i, s.path, spec.name, accept_bad_checksum, self._folder / f"{i}-{spec.name}")
+                for i, s in enumerate(self._sources)
+                for spec in SPECS
+                if spec.name in s.tables
+            ]
+            # bodies first, here: certificates name bodies by id or name
+            bodies = [run_task(t, progress) for t in tasks if t.table == "bodies"]
+            known_bodies = _bodies_map(known, bodies)
+            self._tasks = [
+                replace(t, bodies=known_bodies) if t.table == "certificates" else t for t in tasks
+            ]
+            for index, task in enumerate(self._tasks):
+                if task.table == "bodies":
+                    self._results[index] = bodies.pop(0)
+            if workers > 1 and len(self._tasks) - len(self._results) > 1 and _can_start_workers():
+                self._start_pool(workers)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- running tasks ---------------------------------------------------------------------
+
+    def _start_pool(self, workers: int) -> None:
+        # forkserver: workers start from a clean process that imported the validation code once
+        # (forking this one could copy a lock held by another thread, e.g. a progress display)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["chainmap.ingest.tasks"])
+        self._messages = context.Queue()
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self._messages,),
+        )
+        waiting = [i for i in range(len(self._tasks)) if i not in self._results]
+        size = {
+            i: _table_bytes(self._sources[self._tasks[i].dataset], self._tasks[i].table)
+            for i in waiting
+        }
+        # tiny tables first (they take moments, and the writer wants the chains early), then the
+        # biggest first, so that the last task to finish is a small one
+        waiting.sort(key=lambda i: (size[i] >= _SMALL_TABLE, -size[i]))
+        for index in waiting:
+            self._futures[index] = self._pool.submit(_run_in_worker, index, self._tasks[index])
+
+    def _listen(self, timeout: float) -> None:
+        """Take the workers' news: rows read (for progress) and chunks spooled."""
+        news = []
+        try:
+            news.append(self._messages.get(timeout=timeout))
+            while True:
+                news.append(self._messages.get_nowait())
+        except queue.Empty:
+            pass
+        for index, rows, chunks in news:
+            if rows and self._progress is not None:
+                self._progress(rows)
+            if chunks:
+                self._flushed[index] = max(self._flushed[index], chunks)
+
+    def _finish(self, index: int) -> TaskResult:
+        """The result of task ``index``, waiting for it (or running it, without workers)."""
+        if index not in self._results:
+            if self._pool is None:
+                self._results[index] = run_task(self._tasks[index], self._progress)
+            else:
+                future = self._futures[index]
+                while not future.done():
+                    self._listen(0.1)
+                self._listen(0)
+                self._results[index] = future.result()
+            if self._results[index].errors and not self._settling:
+                self.settle()  # raises, with every problem of every task
+        return self._results[index]
+
+    def _wait_for(self, tables: Collection[str]) -> None:
+        """Finish the tasks of ``tables``; if any task found an error, settle (and raise)."""
+        for index, task in enumerate(self._tasks):
+            if task.table in tables:
+                self._finish(index)
+
+    def _chunks(self, index: int) -> Iterator[list[Any]]:
+        """The valid rows of task ``index``, while the task is still running if need be."""
+        if index in self._results or self._pool is None:
+            yield from self._finish(index).spool.chunks()
+            return
+        future = self._futures[index]
+
+        def available() -> int | None:
+            if future.done():
+                self._finish(index)
+                return None
+            self._listen(0.1)
+            return self._flushed[index]
+
+        yield from read_chunks(self._tasks[index].spool_path, available)
+        self._finish(index)
+
+    def _ordered(self, tables: Collection[str] | None = None) -> list[TaskResult]:
+        if tables is not None:
+            self._wait_for(tables)
+        return [
+            self._results[i]
+            for i in sorted(
+                self._results,
+                key=lambda i: (self._tasks[i].dataset, _TABLE_ORDER[self._tasks[i].table]),
+            )
+            if tables is None or self._tasks[i].table in tables
+        ]
+
+    # -- the verdict -----------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Wait for every task and resolve the references; raise ValidationFailed on any error."""
+        if self._settled is not None:
+            return
+        self._settling = True
+        results = self._ordered([spec.name for spec in SPECS])
+        problems = [note for s in self._sources for note in s.notes]
+        errors = 0
+        for result in results:
+            problems += result.problems
+            errors += result.errors
+            if result.truncated:
+                problems.append(
+                    Problem(
+                        result.task.path.name,
+                        None,
+                        "",
+                        "",
+                        f"{result.truncated} more problems in {result.task.table} "
+                        "were found and not listed",
+                    )
+                )
+        unknown = self._unknown_references(results)
+        if unknown:
+            for result in results:
+                if any(result.referenced.get(t, set()) & keys for t, keys in unknown.items()):
+                    task = result.task
+                    places = replace(
+                        task, places_for=unknown, spool_path=task.spool_path.with_suffix(".places")
+                    )
+                    found = run_task(places)
+                    problems += found.problems
+                    errors += found.errors
+        if errors:
+            raise ValidationFailed(problems)
+        self._settled = problems
+
+    def _unknown_references(self, results: list[TaskResult]) -> dict[Table, set[str]]:
+        """Keys referred to that neither the import nor the store defines."""
+        defined: dict[Table, set[str]] = defaultdict(set)
+        for result in results:
+            table = Table(result.task.table)
+            if table in _DEFINING:
+                defined[table] |= result.defined
+        unknown: dict[Table, set[str]] = {}
+        for table in _DEFINING:
+            referred = set().union(*(r.referenced.get(table, set()) for r in results))
+            missing = referred - defined[table]
+            if missing and self._known is not None:
+                missing -= self._known.existing(table, missing)
+            if missing:
+                unknown[table] = missing
+        return unknown
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The warnings of a validation that passed."""
+        self.settle()
+        assert self._settled is not None
+        return self._settled
+
+    @property
+    def rows_read(self) -> int:
+        return sum(r.rows_read for r in self._ordered())
+
+    @property
+    def duplicates_dropped(self) -> int:
+        return sum(r.duplicates for r in self._ordered())
+
+    # -- the rows (TableRows) --------------------------------------------------------------
 
     def count(self, table: Table) -> int:
         if table is Table.LEADERS:
-            return sum(map(len, self.leaders.values()))
+            return sum(len(v) for r in self._ordered(["chains"]) for v in r.leaders.values())
         if table is Table.FEEDS:
-            return sum(map(len, self.feeds.values()))
-        return self.spools[table].count
+            return sum(len(v) for r in self._ordered(["segments"]) for v in r.feeds.values())
+        return sum(r.spool.count for r in self._ordered([str(table)])) + (
+            len(self._named_bodies()) if table is Table.BODIES else 0
+        )
+
+    def _leaders(self) -> dict[str, list[str]]:
+        leaders: dict[str, list[str]] = {}
+        for result in self._ordered(["chains"]):
+            leaders.update(result.leaders)  # a later dataset's list replaces an earlier one's
+        return leaders
+
+    def _feeds(self) -> dict[tuple[str, str], list[str]]:
+        feeds: dict[tuple[str, str], list[str]] = {}
+        for result in self._ordered(["segments"]):
+            feeds.update(result.feeds)
+        return feeds
+
+    def _named_bodies(self) -> list[tuple[str, str, None]]:
+        """Bodies known only by the name certificates give them, recorded under that name."""
+        names = dict.fromkeys(b for r in self._ordered(["certificates"]) for b in r.new_bodies)
+        return [(name, name, None) for name in names]
 
     def batches(self, table: Table, size: int) -> Iterator[list[Row]]:
         if table is Table.LEADERS:
-            rows: list[Row] = [LeaderRow(c, u) for c, us in self.leaders.items() for u in us]
+            rows: list[Row] = [LeaderRow(c, u) for c, us in self._leaders().items() for u in us]
             yield from (rows[i : i + size] for i in range(0, len(rows), size))
             return
         if table is Table.FEEDS:
-            rows = [FeedRow(c, s, t) for (c, s), ts in self.feeds.items() for t in ts]
+            rows = [FeedRow(c, s, t) for (c, s), ts in self._feeds().items() for t in ts]
             yield from (rows[i : i + size] for i in range(0, len(rows), size))
             return
-        make = partial(
-            tuple.__new__, _ROW_TYPES[table]
-        )  # a named tuple without Python-level __new__
+        # tuple.__new__ makes the named tuple without its Python-level constructor
+        make = partial(tuple.__new__, _ROW_TYPES[table])
+        chunks: list[Any] = [
+            self._chunks(i)
+            for i in sorted(
+                (i for i, t in enumerate(self._tasks) if t.table == str(table)),
+                key=lambda i: self._tasks[i].dataset,
+            )
+        ]
+        if table is Table.BODIES:
+            chunks.insert(0, [self._named_bodies()])
         batch: list[Row] = []
-        for chunk in self.spools[table].chunks():
-            position = 0
-            while position < len(chunk):
-                take = size - len(batch)
-                batch.extend(map(make, chunk[position : position + take]))
-                position += take
-                if len(batch) >= size:
-                    yield batch
-                    batch = []
+        for source in chunks:
+            for chunk in source:
+                position = 0
+                while position < len(chunk):
+                    take = size - len(batch)
+                    batch.extend(map(make, chunk[position : position + take]))
+                    position += take
+                    if len(batch) >= size:
+                        yield batch
+                        batch = []
         if batch:
             yield batch
 
     def replaces(self, table: Table) -> list[str]:
         if table is Table.LEADERS:
-            return sorted(self.leaders)
+            return sorted(self._leaders())
         if table is Table.FEEDS:
-            return sorted(f"{c}\t{s}" for c, s in self.feeds)
+            return sorted(f"{c}\t{s}" for c, s in self._feeds())
         return []
 
     @property
     def total(self) -> int:
         return sum(self.count(t) for t in Table)
 
+    # -- resources -------------------------------------------------------------------------
+
+    def __enter__(self) -> Validation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        for spool in self.spools.values():
-            spool.close()
-
-
-_ROW_TYPES: dict[Table, Any] = {
-    Table.BODIES: BodyRow,
-    Table.ENTERPRISES: EnterpriseRow,
-    Table.CHAINS: ChainRow,
-    Table.SEGMENTS: SegmentRow,
-    Table.MEMBERS: MemberRow,
-    Table.SUPPLY: SupplyRow,
-    Table.CERTIFICATES: CertificateRow,
-}
-
-
-@dataclass(slots=True)
-class _Place:
-    file: str
-    row: int
-    column: str
-
-
-@dataclass
-class _State:
-    """What validation carries across tables and datasets."""
-
-    known: KnownKeys | None
-    accept_bad_checksum: bool
-    problems: list[Problem] = field(default_factory=list)
-    errors: int = 0
-    truncated: int = 0
-    spools: dict[Table, Spool] = field(default_factory=lambda: {t: Spool() for t in _ROW_TYPES})
-    leaders: dict[str, list[str]] = field(default_factory=dict)
-    feeds: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    #: keys given by the import so far: firms (USCC), chains (id), segments (chain_id\tsegment_id)
-    defined: dict[Table, set[str]] = field(
-        default_factory=lambda: {
-            Table.ENTERPRISES: set(),
-            Table.CHAINS: set(),
-            Table.SEGMENTS: set(),
-        }
-    )
-    firm_ids: dict[str, int] = field(default_factory=dict)
-    products: dict[str, int] = field(default_factory=dict)
-    bodies: dict[str, str] | None = None  # body id or name -> body id, loaded on first need
-    pending: dict[tuple[Table, str], list[_Place]] = field(default_factory=dict)
-    pending_counts: dict[tuple[Table, str], int] = field(default_factory=lambda: defaultdict(int))
-    #: per table, key -> value hash << 32 | row; reset for each dataset
-    seen: dict[Table, dict[Any, int]] = field(default_factory=lambda: defaultdict(dict))
-    rows_read: int = 0
-    duplicates: int = 0
-
-    def report(self, problem: Problem) -> None:
-        if problem.is_error:
-            self.errors += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(problem)
-        else:
-            self.truncated += 1
-
-    def firm_id(self, uscc: str) -> int:
-        found = self.firm_ids.get(uscc)
-        if found is None:
-            found = self.firm_ids[uscc] = len(self.firm_ids)
-        return found
-
-    def refer(self, table: Table, key: str, file: str, row: int, column: str) -> None:
-        """Note a reference to resolve at the end, unless the key is already known."""
-        if key in self.defined[table]:
-            return
-        places = self.pending.setdefault((table, key), [])
-        self.pending_counts[(table, key)] += 1
-        if len(places) < _MAX_PLACES:
-            places.append(_Place(file, row, column))
-
-    def first_time(
-        self, table: Table, label: str, row: int, key: Any, values: Any, what: tuple[str, ...]
-    ) -> bool:
-        """True the first time ``key`` is seen in this dataset; an error if it repeats with other
-        values. ``what`` names the key in the message (joined only when needed)."""
-        seen = self.seen[table]
-        digest = hash(values) & 0xFFFFFFFFFFFFFFFF
-        earlier = seen.get(key)
-        if earlier is None:
-            seen[key] = digest << 32 | row
-            return True
-        if earlier >> 32 != digest:
-            self.report(
-                Problem(
-                    label,
-                    row,
-                    "",
-                    " ".join(what),
-                    f"duplicate of row {earlier & 0xFFFFFFFF} with different values; "
-                    "keep one row per key",
-                )
-            )
-        else:
-            self.duplicates += 1
-        return False
-
-
-def _enterprise(state: _State, label: str, row: int, item: Enterprise) -> None:
-    uscc = item.uscc
-    flags = ""
-    if state.accept_bad_checksum and not is_valid_uscc(uscc):
-        flags = FLAG_BAD_CHECKSUM
-        state.report(
-            Problem(
-                label,
-                row,
-                "uscc",
-                uscc,
-                "USCC fails its check character; accepted and flagged (--accept-bad-checksum)",
-                Severity.WARNING,
-            )
-        )
-    given = item.size
-    derived = classify_size(item.industry_code, item.employees, item.revenue, item.assets)
-    if given and derived and given != derived:
-        state.report(
-            Problem(
-                label,
-                row,
-                "size",
-                str(given),
-                f"size given as {given} but the 2011 standard gives {derived} for industry "
-                f"{item.industry_code}, employees {_known(item.employees)}, "
-                f"revenue {_known(item.revenue)}, assets {_known(item.assets)}; "
-                "the given size is kept",
-                Severity.WARNING,
-            )
-        )
-    size = given or derived
-    record = (
-        uscc,
-        item.name,
-        item.region_code,
-        item.industry_code,
-        item.employees,
-        item.revenue,
-        item.assets,
-        str(size) if size else None,
-        ("explicit" if given else "derived") if size else None,
-        item.maturity,
-        flags,
-    )
-    if state.first_time(Table.ENTERPRISES, label, row, uscc, record, (uscc,)):
-        state.defined[Table.ENTERPRISES].add(uscc)
-        state.spools[Table.ENTERPRISES].add(record)
-
-
-def _known(value: float | None) -> str:
-    return "unknown" if value is None else f"{value:g}"
-
-
-def _body(state: _State, label: str, row: int, item: CertificationBody) -> None:
-    record = (item.body_id, item.name, item.approval_no)
-    if state.first_time(Table.BODIES, label, row, item.body_id, record, (item.body_id,)):
-        state.spools[Table.BODIES].add(record)
-        if state.bodies is not None:  # already loaded by an earlier dataset's certificates
-            state.bodies[item.name] = state.bodies[item.body_id] = item.body_id
-
-
-def _chain(state: _State, label: str, row: int, item: Chain) -> None:
-    leaders = list(dict.fromkeys(item.leaders))
-    record = (item.chain_id, item.name, item.region_code)
-    values = (*record, *leaders)
-    if state.first_time(Table.CHAINS, label, row, item.chain_id, values, (item.chain_id,)):
-        state.defined[Table.CHAINS].add(item.chain_id)
-        state.spools[Table.CHAINS].add(record)
-        state.leaders[item.chain_id] = leaders
-        for uscc in leaders:
-            state.refer(Table.ENTERPRISES, uscc, label, row, "leaders")
-
-
-def _segment(state: _State, label: str, row: int, item: Segment) -> None:
-    record = (item.chain_id, item.segment_id, item.name, str(item.stage))
-    key = f"{item.chain_id}\t{item.segment_id}"
-    what = (f"{item.chain_id}/{item.segment_id}",)
-    if state.first_time(Table.SEGMENTS, label, row, key, (*record, *item.feeds), what):
-        state.defined[Table.SEGMENTS].add(key)
-        state.spools[Table.SEGMENTS].add(record)
-        state.feeds[(item.chain_id, item.segment_id)] = item.feeds
-        state.refer(Table.CHAINS, item.chain_id, label, row, "chain_id")
-        for target in item.feeds:
-            state.refer(Table.SEGMENTS, f"{item.chain_id}\t{target}", label, row, "feeds")
-
-
-def _member(state: _State, label: str, row: int, item: Membership) -> None:
-    record = (item.chain_id, item.segment_id, item.uscc)
-    if state.first_time(Table.MEMBERS, label, row, record, (), record):
-        state.spools[Table.MEMBERS].add(record)
-        segment = f"{item.chain_id}\t{item.segment_id}"
-        if segment not in state.defined[Table.SEGMENTS]:
-            state.refer(Table.SEGMENTS, segment, label, row, "segment_id")
-        if item.uscc not in state.defined[Table.ENTERPRISES]:
-            state.refer(Table.ENTERPRISES, item.uscc, label, row, "uscc")
-
-
-def _supply(state: _State, label: str, row: int, item: SupplyLink) -> None:
-    supplier, customer, product = item.supplier_uscc, item.customer_uscc, item.product or ""
-    values = (item.share, item.annual_value)
-    pid = state.products.setdefault(product, len(state.products))
-    # one exact integer per (supplier, customer, product): far smaller than a tuple of strings
-    key = pid << 80 | state.firm_id(supplier) << 40 | state.firm_id(customer)
-    if state.first_time(Table.SUPPLY, label, row, key, values, (supplier, customer, product)):
-        state.spools[Table.SUPPLY].add((supplier, customer, product, *values))
-        firms = state.defined[Table.ENTERPRISES]
-        if supplier not in firms:
-            state.refer(Table.ENTERPRISES, supplier, label, row, "supplier_uscc")
-        if customer not in firms:
-            state.refer(Table.ENTERPRISES, customer, label, row, "customer_uscc")
-
-
-def _certificate(state: _State, label: str, row: int, item: Certificate) -> None:
-    bodies = _bodies(state)
-    body_id = bodies.get(item.body)
-    if body_id is None:
-        body_id = bodies[item.body] = item.body
-        state.spools[Table.BODIES].add((item.body, item.body, None))
-        state.report(
-            Problem(
-                label,
-                row,
-                "body",
-                item.body,
-                "certification body not in bodies; recorded under this name",
-                Severity.WARNING,
-            )
-        )
-    record = (
-        item.cert_no,
-        item.uscc,
-        item.standard,
-        item.standard_version,
-        body_id,
-        str(item.status),
-        item.issued_on,
-        item.expires_on,
-        item.scope,
-        item.grade,
-    )
-    if state.first_time(Table.CERTIFICATES, label, row, item.cert_no, record, (item.cert_no,)):
-        state.spools[Table.CERTIFICATES].add(record)
-        if item.uscc not in state.defined[Table.ENTERPRISES]:
-            state.refer(Table.ENTERPRISES, item.uscc, label, row, "uscc")
-
-
-def _bodies(state: _State) -> dict[str, str]:
-    """Body ids and names known so far, with the store's loaded once."""
-    if state.bodies is None:
-        known = state.known.bodies() if state.known is not None else []
-        state.bodies = {}
-        for body in known:
-            state.bodies[body.name] = state.bodies[body.body_id] = body.body_id
-        for chunk in state.spools[Table.BODIES].chunks():
-            for body_id, name, _ in chunk:
-                state.bodies[name] = state.bodies[body_id] = body_id
-    return state.bodies
-
-
-_HANDLERS: dict[str, Callable[[_State, str, int, Any], None]] = {
-    "bodies": _body,
-    "enterprises": _enterprise,
-    "chains": _chain,
-    "segments": _segment,
-    "members": _member,
-    "supply": _supply,
-    "certificates": _certificate,
-}
-
-
-def _check_header(state: _State, spec: TableSpec, table: SourceTable) -> bool:
-    missing = [c for c in spec.required if c not in table.header]
-    for column in missing:
-        state.report(
-            Problem(
-                table.label,
-                1,
-                column,
-                "",
-                f"required column {column!r} is missing; the header needs "
-                + ", ".join(spec.required),
-            )
-        )
-    for column in table.header:
-        if column and column not in spec.columns:
-            state.report(
-                Problem(table.label, 1, column, "", "unknown column; ignored", Severity.WARNING)
-            )
-    return not missing
-
-
-def _validate_table(
-    state: _State, spec: TableSpec, table: SourceTable, progress: Callable[[int], None] | None
-) -> None:
-    if not _check_header(state, spec, table):
-        return
-    validate = spec.model.model_validate
-    handle = _HANDLERS[spec.name]
-    context = {"accept_bad_checksum": state.accept_bad_checksum}
-    label = table.label
-    done = 0
-    for row, raw in table.read():
-        done += 1
-        if done % _PROGRESS_EVERY == 0 and progress is not None:
-            progress(_PROGRESS_EVERY)
-        if "" in raw and len(raw) == 1:
-            state.report(Problem(label, row, "", "", str(raw[""])))
-            continue
-        try:
-            item: BaseModel = validate(raw, context=context)
-        except ValidationError as error:
-            for problem in problems_from_validation_error(error, label, row, raw):
-                state.report(problem)
-            continue
-        handle(state, label, row, item)
-    state.rows_read += done
-    if progress is not None:
-        progress(done % _PROGRESS_EVERY)
-
-
-def _resolve_references(state: _State) -> None:
-    """Report every reference that neither the import nor the store can satisfy."""
-    by_table: dict[Table, list[str]] = defaultdict(list)
-    defined = state.defined
-    for table, key in state.pending:
-        if key not in defined[table]:
-            by_table[table].append(key)
-    for table, keys in by_table.items():
-        in_store = state.known.existing(table, keys) if state.known is not None else set()
-        what = {Table.ENTERPRISES: "enterprise", Table.CHAINS: "chain", Table.SEGMENTS: "segment"}[
-            table
-        ]
-        for key in sorted(set(keys) - in_store):
-            shown = key.replace("\t", "/")
-            places = state.pending[(table, key)]
-            for place in places:
-                state.report(
-                    Problem(
-                        place.file,
-                        place.row,
-                        place.column,
-                        shown,
-                        f"unknown {what} {shown}: not in this import nor in the "
-                        f"store; add it to the {what} table first",
-                    )
-                )
-            more = state.pending_counts[(table, key)] - len(places)
-            if more > 0:
-                state.report(
-                    Problem(
-                        places[0].file,
-                        None,
-                        places[0].column,
-                        shown,
-                        f"... and {more} more rows refer to unknown {what} {shown}",
-                    )
-                )
+        """Stop the workers and delete the spools."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        for result in self._results.values():
+            result.spool.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 def validate_paths(
@@ -494,39 +438,21 @@ def validate_paths(
     *,
     accept_bad_checksum: bool = False,
     progress: Callable[[int], None] | None = None,
-    sources: Sequence[DatasetSource] | None = None,
-) -> ValidatedImport:
-    """Validate datasets (folders, workbooks or JSON files) as one import.
+    workers: int | None = None,
+) -> Validation:
+    """Validate datasets (folders, workbooks or JSON files) as one import, to the end.
 
     Raises :class:`~chainmap.errors.ValidationFailed` with every problem when any error is found;
-    otherwise returns the rows to write, with the warnings. ``progress`` receives row counts.
+    otherwise returns the passed :class:`Validation` (close it when its rows are written).
+    ``workers`` is the number of processes (default: one per core, at most 2, for imports of at
+    least :data:`PARALLEL_BYTES`, else 1).
     """
-    state = _State(known, accept_bad_checksum)
-    opened = list(sources) if sources is not None else [open_dataset(p) for p in paths]
-    for source in opened:
-        for note in source.notes:
-            state.report(note)
-        state.seen = defaultdict(dict)
-        for spec in SPECS:
-            table = source.tables.get(spec.name)
-            if table is not None:
-                _validate_table(state, spec, table, progress)
-    state.seen = defaultdict(dict)
-    _resolve_references(state)
-    if state.truncated:
-        state.problems.append(
-            Problem("", None, "", "", f"{state.truncated} more problems were found and not listed")
-        )
-    if state.errors:
-        for spool in state.spools.values():
-            spool.close()
-        raise ValidationFailed(state.problems)
-    return ValidatedImport(
-        sources=[str(s.path) for s in opened],
-        spools=state.spools,
-        leaders=state.leaders,
-        feeds=state.feeds,
-        warnings=state.problems,
-        rows_read=state.rows_read,
-        duplicates_dropped=state.duplicates,
+    validation = Validation(
+        paths, known, accept_bad_checksum=accept_bad_checksum, progress=progress, workers=workers
     )
+    try:
+        validation.settle()
+    except BaseException:
+        validation.close()
+        raise
+    return validation

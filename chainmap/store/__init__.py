@@ -24,13 +24,14 @@ _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s:/
 def open_store(url: str, *, create: bool = False) -> Store:
     """Open the store at ``url``: ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``.
 
-    ``create`` makes a new embedded store when the file does not exist (imports do; reads don't).
+    ``create`` makes a new embedded store when the file does not exist (imports do; reads don't);
+    it is built aside and moved into place by the first write that commits.
     """
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
             raise ConfigError("sqlite store URL needs a path: sqlite:///chainmap.db")
-        return SQLiteStore(Path(path), create=create)
+        return SQLiteStore(Path(path), create=create, staged=create)
     if url.startswith(_NEO4J_SCHEMES):
         raise ConfigError(
             f"{url}: this version of chainmap has no Neo4j store yet; use sqlite:///PATH"

@@ -32,6 +32,9 @@ class Store(Protocol):
     """Where chains, firms, supply links and certificates live."""
 
     url: str
+    #: True when :meth:`write` keeps nothing unless all of it succeeds (one transaction), so it
+    #: may start while the rows are still being validated
+    atomic: bool
 
     def write(
         self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000

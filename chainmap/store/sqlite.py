@@ -8,6 +8,7 @@ import survives a power cut. Every statement is a constant; values travel as par
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
@@ -99,8 +100,10 @@ _INDEXES: dict[Table, tuple[tuple[str, str], ...]] = {  # (create, drop)
         ),
     ),
 }
-#: a table gets its indexes rebuilt when the rows loaded reach this part of the rows it holds
+#: a load drops a table's indexes (to rebuild them at its end) once the rows it has written reach
+#: this part of the rows the table held before it, and at least _BULK_ROWS
 _BULK_SHARE = 0.5
+_BULK_ROWS = 20_000
 _ROWS_OF = {
     Table.ENTERPRISES: "SELECT count(*) FROM enterprises",
     Table.LEADERS: "SELECT count(*) FROM chain_leaders",
@@ -214,12 +217,25 @@ def _certificate_params(cert: Row) -> tuple[Any, ...]:
     return (*cert[:6], cert.issued_on.isoformat(), cert.expires_on.isoformat(), *cert[8:])
 
 
-class SQLiteStore:
-    """The embedded store in one SQLite file. Use as a context manager, or call :meth:`close`."""
+def _remove_database(path: Path) -> None:
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        path.with_name(name).unlink(missing_ok=True)
 
-    def __init__(self, path: Path, *, create: bool = False) -> None:
+
+class SQLiteStore:
+    """The embedded store in one SQLite file. Use as a context manager, or call :meth:`close`.
+
+    ``create`` makes the file when it does not exist. With ``staged`` as well, a new store is
+    built under a hidden name beside ``path`` and moved into place by the first write that
+    commits, so a failed first import leaves no file behind.
+    """
+
+    atomic = True
+
+    def __init__(self, path: Path, *, create: bool = False, staged: bool = False) -> None:
         self.path = path
         self.url = f"sqlite:///{path}"
+        self._staging: Path | None = None
         if not create and not path.exists():
             raise StoreUnavailable(
                 f"no chainmap store at {path}; import a dataset first (chainmap import DATA) "
@@ -227,16 +243,34 @@ class SQLiteStore:
             )
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if staged and not path.exists():
+                self._staging = path.with_name(f".{path.name}.new")
+                _remove_database(self._staging)
+        self._db = self._connect(self._staging or path, create)
+
+    def _connect(self, location: Path, create: bool) -> sqlite3.Connection:
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute("PRAGMA busy_timeout = 10000")
+            db = sqlite3.connect(location, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA busy_timeout = 10000")
             # up to 256 MiB of page cache: big imports stop spilling pages mid-transaction
-            self._db.execute("PRAGMA cache_size = -262144")
+            db.execute("PRAGMA cache_size = -262144")
+            self._db = db
             self._prepare(create)
         except sqlite3.DatabaseError as error:
-            raise StoreUnavailable(f"{path} is not a usable chainmap store: {error}") from None
+            raise StoreUnavailable(f"{location} is not a usable chainmap store: {error}") from None
+        return db
+
+    def _publish(self) -> None:
+        """Move a staged store into place once it holds a committed import."""
+        assert self._staging is not None
+        self._db.close()  # the last connection: SQLite checkpoints the WAL into the file
+        if self.path.exists():
+            raise StoreError(f"{self.path} appeared while the import ran; it was left as it was")
+        os.replace(self._staging, self.path)
+        self._staging = None
+        self._db = self._connect(self.path, create=False)
 
     def _prepare(self, create: bool) -> None:
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
@@ -276,6 +310,9 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._db.close()
+        if self._staging is not None:  # never committed: nothing to keep
+            _remove_database(self._staging)
+            self._staging = None
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -291,11 +328,17 @@ class SQLiteStore:
                 if replaced:
                     for chunk in _json_chunks(replaced):
                         self._db.execute(_CLEAR[table], (chunk,))
-                bulk = self._bulk(table, rows.count(table))
-                for _, drop in bulk:
-                    self._db.execute(drop)
+                indexes = _INDEXES.get(table, ())
+                held = self._db.execute(_ROWS_OF[table]).fetchone()[0] if indexes else 0
+                dropped = False
                 count = 0
                 for batch in rows.batches(table, batch_size):
+                    if indexes and not dropped and count >= max(_BULK_ROWS, _BULK_SHARE * held):
+                        # a bulk load: one sorted index build at the end beats keeping the
+                        # index up to date row by row in random order
+                        for _, drop in indexes:
+                            self._db.execute(drop)
+                        dropped = True
                     params: list[Any] = batch
                     if table is Table.CERTIFICATES:
                         params = [_certificate_params(r) for r in batch]
@@ -303,10 +346,14 @@ class SQLiteStore:
                     count += len(batch)
                     if progress is not None:
                         progress(len(batch))
-                for create, _ in bulk:
-                    self._db.execute(create)
+                if dropped:
+                    for build, _ in indexes:
+                        self._db.execute(build)
                 written[table] = count
+            rows.settle()
             self._db.execute("COMMIT")
+            if self._staging is not None:
+                self._publish()
         except BaseException as error:
             self._db.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
@@ -315,15 +362,6 @@ class SQLiteStore:
                 ) from None
             raise
         return written
-
-    def _bulk(self, table: Table, incoming: int) -> tuple[tuple[str, str], ...]:
-        """The indexes to rebuild around loading ``incoming`` rows: all, for a load that is large
-        next to what the table holds; none for a small incremental one."""
-        indexes = _INDEXES.get(table, ())
-        if not indexes or incoming < 1000:
-            return ()
-        held = self._db.execute(_ROWS_OF[table]).fetchone()[0]
-        return indexes if incoming >= _BULK_SHARE * held else ()
 
     # -- reads -------------------------------------------------------------------------------
 
