@@ -105,12 +105,14 @@ def _progress(description: str, total: int | None = None) -> Iterator[Callable[[
         yield lambda n: bar.advance(task, n)
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def _print_problems(
+    problems: Sequence[Problem], limit: int = _SHOWN_PROBLEMS, title: str = "Problems found"
+) -> None:
     errors = [p for p in problems if p.is_error]
-    shown = (errors or list(problems))[:_SHOWN_PROBLEMS]
+    shown = (errors or list(problems))[:limit]
     if not shown:
         return
-    table = RichTable(title="Problems found", show_lines=False, highlight=False)
+    table = RichTable(title=title, show_lines=False, highlight=False)
     for column in ("file", "row", "column", "value", "message"):
         table.add_column(column, overflow="fold")
     for p in shown:
@@ -243,7 +245,7 @@ def import_(
         + (f" (listed in {errors_out})" if errors_out and result.warnings else "")
     )
     if result.warnings and not errors_out:
-        _print_problems(result.warnings)
+        _print_problems(result.warnings, limit=5, title="Warnings (nothing was refused)")
 
 
 @app.command()
