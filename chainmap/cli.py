@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -158,6 +158,7 @@ def _fields(obj: Any) -> dict[str, int]:
 def _run_import(
     paths: Sequence[Path], url: str, accept_bad_checksum: bool, errors_out: Path | None
 ) -> ImportResult:
+    settings = get_settings()
     known = open_store(url) if store_exists(url) else None
     try:
         with Progress(
@@ -182,7 +183,8 @@ def _run_import(
                     lambda: known if known is not None else open_store(url, create=True),
                     known=known,
                     accept_bad_checksum=accept_bad_checksum,
-                    batch_size=get_settings().batch_size,
+                    batch_size=settings.batch_size,
+                    workers=settings.workers or None,
                     on_validate=lambda rows: bar.advance(validating, rows),
                     on_write=on_write,
                 )

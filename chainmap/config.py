@@ -24,6 +24,13 @@ class Settings(BaseSettings):
         description="store URL: sqlite:///PATH (the default, chainmap.db) or neo4j://HOST:PORT",
     )
     batch_size: int = Field(5000, ge=1, le=1_000_000, description="rows per write batch")
+    workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="processes that validate an import; 0 picks one per core (at most 2) for "
+        "imports of 4 MiB or more and 1 below",
+    )
 
 
 def get_settings(**overrides: Any) -> Settings:

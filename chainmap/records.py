@@ -31,22 +31,18 @@ __all__ = [
 
 
 class Table(StrEnum):
-    """The stored tables, in the order an import writes them.
+    """The stored tables, referenced before referencing: the order a store without transactions
+    writes them in. (The embedded store, which has one transaction, picks its own order.)"""
 
-    Firms and chains come before what refers to them; supply comes early because it is the
-    largest table and is validated first; bodies come last, because certificates can name bodies
-    that the import learns of only from them.
-    """
-
+    BODIES = "bodies"
     ENTERPRISES = "enterprises"
     CHAINS = "chains"
     LEADERS = "leaders"
     SEGMENTS = "segments"
     FEEDS = "feeds"
-    SUPPLY = "supply"
     MEMBERS = "members"
+    SUPPLY = "supply"
     CERTIFICATES = "certificates"
-    BODIES = "bodies"
 
 
 class BodyRow(NamedTuple):

@@ -1,4 +1,5 @@
 -- chainmap embedded store. Natural keys are the primary keys, and imports upsert on them.
+-- Tables of short rows are WITHOUT ROWID; enterprises and certificates, with long rows, are not.
 -- The version recorded at the end must equal SCHEMA_VERSION in sqlite.py; the secondary
 -- indexes are in sqlite.py (_INDEXES), which drops and rebuilds them around bulk loads.
 BEGIN IMMEDIATE;
@@ -25,7 +26,7 @@ CREATE TABLE IF NOT EXISTS enterprises (
     size_source   TEXT,
     maturity      INTEGER,
     flags         TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
+);
 
 CREATE TABLE IF NOT EXISTS chains (
     chain_id    TEXT PRIMARY KEY,
@@ -81,7 +82,7 @@ CREATE TABLE IF NOT EXISTS certificates (
     expires_on       TEXT NOT NULL,
     scope            TEXT,
     grade            TEXT
-) WITHOUT ROWID;
+);
 
 INSERT INTO meta (key, value) VALUES ('schema_version', '1');
 -- the transaction is committed by sqlite.py once the indexes are built

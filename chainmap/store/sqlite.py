@@ -112,6 +112,21 @@ _ROWS_OF = {
     Table.CERTIFICATES: "SELECT count(*) FROM certificates",
 }
 
+# The order write() takes the tables in. SQLite checks no foreign keys and the whole import is one
+# transaction, so the order is free: the biggest tables first, as validation produces them first
+# and streams them while it goes on; bodies last, as certificates may name new ones.
+_WRITE_ORDER = (
+    Table.SUPPLY,
+    Table.ENTERPRISES,
+    Table.MEMBERS,
+    Table.CERTIFICATES,
+    Table.CHAINS,
+    Table.LEADERS,
+    Table.SEGMENTS,
+    Table.FEEDS,
+    Table.BODIES,
+)
+
 _EXISTING: dict[Table, str] = {
     Table.ENTERPRISES: "SELECT uscc FROM enterprises WHERE uscc IN (SELECT value FROM json_each(?))",
     Table.CHAINS: "SELECT chain_id FROM chains WHERE chain_id IN (SELECT value FROM json_each(?))",
@@ -323,7 +338,7 @@ class SQLiteStore:
         written: dict[Table, int] = {}
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            for table in Table:
+            for table in _WRITE_ORDER:
                 replaced = rows.replaces(table)
                 if replaced:
                     for chunk in _json_chunks(replaced):
