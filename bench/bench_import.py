@@ -13,6 +13,7 @@ parsing, validation, reference checks and the SQLite transaction.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import resource
@@ -32,10 +33,8 @@ def _tree_rss() -> int:
     me = psutil.Process()
     total = 0
     for process in [me, *me.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):  # a worker may end while we look
             total += process.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 

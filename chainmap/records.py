@@ -142,6 +142,11 @@ class TableRows(Protocol):
         """The rows of ``table`` in lists of at most ``size``."""
         ...
 
+    def stream(self, size: int) -> Iterator[tuple[Table, list[Row]]]:
+        """Every row of every table as ``(table, batch)``, in whatever order the rows become
+        ready; within a table, in the order to write them."""
+        ...
+
     def replaces(self, table: Table) -> list[str]:
         """Chain ids whose leaders (``LEADERS``), or ``chain_id\\tsegment_id`` keys whose feeds
         (``FEEDS``), this import replaces as a whole."""

@@ -151,6 +151,12 @@ class _Exploding:
     def settle(self) -> None:
         self.inner.settle()  # type: ignore[attr-defined]
 
+    def stream(self, size: int) -> Iterator[tuple[Table, list[Row]]]:
+        for table, batch in self.inner.stream(size):  # type: ignore[attr-defined]
+            yield table, batch
+            if table is Table.SUPPLY:
+                raise RuntimeError("power cut")
+
 
 def test_a_write_that_fails_midway_keeps_nothing(tmp_path: Path, dataset: Path) -> None:
     path = tmp_path / "atomic.db"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["Spool", "read_chunks"]
+__all__ = ["Spool", "SpoolReader"]
 
 _FLUSH_ROWS = 50_000
 
@@ -17,7 +17,7 @@ class Spool:
 
     Give it plain tuples: they pickle several times faster than named tuples. ``on_flush`` hears
     the number of chunks in the file after each spill, so another process can read the file while
-    it grows (:func:`read_chunks`). A spool can be handed from a worker process to its parent:
+    it grows (:class:`SpoolReader`). A spool can be handed from a worker process to its parent:
     pickling it flushes the rows to its file and sends only the file's name.
     """
 
@@ -53,15 +53,24 @@ class Spool:
         if self._chunks:
             if self._file is not None:
                 self._file.flush()
-            yield from read_chunks(self.path)
+            reader = SpoolReader(self.path)
+            try:
+                while (chunk := reader.next(None)) is not None:
+                    yield chunk
+            finally:
+                reader.close()
         if self._rows:
             yield self._rows
 
-    def __getstate__(self) -> dict[str, Any]:
+    def seal(self) -> None:
+        """Write the last rows to the file: after this, the file holds every row."""
         self._flush()
         if self._file is not None:
             self._file.close()
             self._file = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.seal()
         return {"path": self.path, "count": self.count, "chunks": self._chunks}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -82,29 +91,32 @@ class Spool:
         self._chunks = 0
 
 
-def read_chunks(
-    path: Path, available: Callable[[], int | None] | None = None
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The chunks of a spool file. With ``available``, the file may still be growing:
-    ``available()`` says how many chunks are complete, or ``None`` once the file is; the
-    function waits (by calling it again) until there is more to read."""
-    if not path.exists():
-        if available is None:
-            return
-        while (complete := available()) is not None and complete == 0:
-            pass
-        if not path.exists():
-            return
-    with path.open("rb") as handle:
-        read = 0
-        while True:
-            if available is not None:
-                while (complete := available()) is not None and complete <= read:
-                    pass
-                if complete is None:
-                    available = None  # the file is whole: read to its end
-            try:
-                yield pickle.load(handle)  # our own file, written by Spool
-            except EOFError:
-                return
-            read += 1
+class SpoolReader:
+    """Reads a spool file, possibly while another process is still appending to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.read = 0  # chunks taken so far
+        self._handle: IO[bytes] | None = None
+
+    def next(self, complete: int | None) -> list[tuple[Any, ...]] | None:
+        """The next chunk, if one is there: the writer has completed ``complete`` chunks, or
+        all of them when ``complete`` is None."""
+        if complete is not None and complete <= self.read:
+            return None
+        if self._handle is None:
+            if not self.path.exists():
+                return None
+            # kept open between calls and closed by close(), so no context manager
+            self._handle = self.path.open("rb")
+        try:
+            chunk: list[tuple[Any, ...]] = pickle.load(self._handle)  # our own file, by Spool
+        except EOFError:
+            return None
+        self.read += 1
+        return chunk
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None

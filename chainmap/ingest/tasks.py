@@ -362,6 +362,7 @@ def run_task(
         check.result.rows_read = done
         if progress is not None:
             progress(done % _PROGRESS_EVERY)
+    check.result.spool.seal()
     if places_pass:
         check.result.spool.close()
         for (ref_table, key), count in check.places.items():

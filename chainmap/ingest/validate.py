@@ -33,7 +33,7 @@ from typing import Any, Protocol
 from chainmap.errors import ValidationFailed
 from chainmap.ingest.problems import Problem
 from chainmap.ingest.sources import DatasetSource, open_dataset
-from chainmap.ingest.spool import read_chunks
+from chainmap.ingest.spool import SpoolReader
 from chainmap.ingest.tables import SPECS
 from chainmap.ingest.tasks import Task, TaskResult, run_task
 from chainmap.records import (
@@ -97,6 +97,14 @@ def _run_in_worker(index: int, task: Task) -> TaskResult:
         lambda rows: _messages.put((index, rows, 0)),
         lambda chunks: _messages.put((index, 0, chunks)),
     )
+
+
+def _batches(table: Table, rows: list[Any], size: int) -> Iterator[list[Row]]:
+    """``rows`` (plain tuples) as named tuples of ``table``, in lists of at most ``size``."""
+    # tuple.__new__ makes the named tuples without their Python-level constructor
+    make = partial(tuple.__new__, _ROW_TYPES[table])
+    for start in range(0, len(rows), size):
+        yield list(map(make, rows[start : start + size]))
 
 
 def _can_start_workers() -> bool:
@@ -241,22 +249,15 @@ class Validation:
             if task.table in tables:
                 self._finish(index)
 
-    def _chunks(self, index: int) -> Iterator[list[Any]]:
-        """The valid rows of task ``index``, while the task is still running if need be."""
-        if index in self._results or self._pool is None:
-            yield from self._finish(index).spool.chunks()
-            return
-        future = self._futures[index]
-
-        def available() -> int | None:
-            if future.done():
-                self._finish(index)
-                return None
-            self._listen(0.1)
-            return self._flushed[index]
-
-        yield from read_chunks(self._tasks[index].spool_path, available)
-        self._finish(index)
+    def _take(self, index: int, reader: SpoolReader) -> tuple[list[Any] | None, bool]:
+        """The next chunk of task ``index``'s rows if one is ready, and whether the task is
+        finished with all its chunks taken."""
+        running = index not in self._results and self._pool is not None
+        if running and not self._futures[index].done():
+            return reader.next(self._flushed[index]), False
+        self._finish(index)  # raises if the task found errors
+        chunk = reader.next(None)
+        return chunk, chunk is None
 
     def _ordered(self, tables: Collection[str] | None = None) -> list[TaskResult]:
         if tables is not None:
@@ -378,30 +379,52 @@ class Validation:
             rows = [FeedRow(c, s, t) for (c, s), ts in self._feeds().items() for t in ts]
             yield from (rows[i : i + size] for i in range(0, len(rows), size))
             return
-        # tuple.__new__ makes the named tuple without its Python-level constructor
-        make = partial(tuple.__new__, _ROW_TYPES[table])
-        chunks: list[Any] = [
-            self._chunks(i)
-            for i in sorted(
-                (i for i, t in enumerate(self._tasks) if t.table == str(table)),
+        for _, batch in self._stream([table], size):
+            yield batch
+        if table is Table.BODIES:
+            yield from _batches(Table.BODIES, self._named_bodies(), size)
+
+    def stream(self, size: int) -> Iterator[tuple[Table, list[Row]]]:
+        """Every row, as ``(table, batch)`` in the order validation produces them: a store in one
+        transaction can take them as they come. Within a table, datasets stay in import order;
+        leaders, feeds and bodies named only by certificates come last."""
+        tables = [Table(spec.name) for spec in SPECS]
+        yield from self._stream(tables, size)
+        yield from ((Table.BODIES, b) for b in _batches(Table.BODIES, self._named_bodies(), size))
+        for table in (Table.LEADERS, Table.FEEDS):
+            yield from ((table, batch) for batch in self.batches(table, size))
+
+    def _stream(self, tables: list[Table], size: int) -> Iterator[tuple[Table, list[Row]]]:
+        # per table, its tasks in dataset order; a task is read only when the ones before it are
+        queues = {
+            table: sorted(
+                (i for i, task in enumerate(self._tasks) if task.table == str(table)),
                 key=lambda i: self._tasks[i].dataset,
             )
-        ]
-        if table is Table.BODIES:
-            chunks.insert(0, [self._named_bodies()])
-        batch: list[Row] = []
-        for source in chunks:
-            for chunk in source:
-                position = 0
-                while position < len(chunk):
-                    take = size - len(batch)
-                    batch.extend(map(make, chunk[position : position + take]))
-                    position += take
-                    if len(batch) >= size:
-                        yield batch
-                        batch = []
-        if batch:
-            yield batch
+            for table in tables
+        }
+        readers: dict[int, SpoolReader] = {}
+        try:
+            while any(queues.values()):
+                moved = False
+                for table, waiting in queues.items():
+                    if not waiting:
+                        continue
+                    index = waiting[0]
+                    reader = readers.setdefault(index, SpoolReader(self._tasks[index].spool_path))
+                    chunk, finished = self._take(index, reader)
+                    if chunk is not None:
+                        moved = True
+                        yield from ((table, batch) for batch in _batches(table, chunk, size))
+                    if finished:
+                        moved = True
+                        waiting.pop(0)
+                        readers.pop(index).close()
+                if not moved and self._pool is not None:
+                    self._listen(0.1)
+        finally:
+            for reader in readers.values():
+                reader.close()
 
     def replaces(self, table: Table) -> list[str]:
         if table is Table.LEADERS:

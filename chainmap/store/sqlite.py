@@ -112,21 +112,6 @@ _ROWS_OF = {
     Table.CERTIFICATES: "SELECT count(*) FROM certificates",
 }
 
-# The order write() takes the tables in. SQLite checks no foreign keys and the whole import is one
-# transaction, so the order is free: the biggest tables first, as validation produces them first
-# and streams them while it goes on; bodies last, as certificates may name new ones.
-_WRITE_ORDER = (
-    Table.SUPPLY,
-    Table.ENTERPRISES,
-    Table.MEMBERS,
-    Table.CERTIFICATES,
-    Table.CHAINS,
-    Table.LEADERS,
-    Table.SEGMENTS,
-    Table.FEEDS,
-    Table.BODIES,
-)
-
 _EXISTING: dict[Table, str] = {
     Table.ENTERPRISES: "SELECT uscc FROM enterprises WHERE uscc IN (SELECT value FROM json_each(?))",
     Table.CHAINS: "SELECT chain_id FROM chains WHERE chain_id IN (SELECT value FROM json_each(?))",
@@ -334,49 +319,56 @@ class SQLiteStore:
     def write(
         self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
     ) -> dict[Table, int]:
-        """Write every table in one transaction; nothing is kept if any statement fails."""
-        written: dict[Table, int] = {}
+        """Write every row in one transaction, taking them as they come (:meth:`TableRows.stream`);
+        nothing is kept if any statement fails or ``rows.settle()`` refuses."""
+        written = dict.fromkeys(Table, 0)
+        held: dict[Table, int] = {}
+        dropped: list[Table] = []
+        cleared: set[Table] = set()
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            for table in _WRITE_ORDER:
-                replaced = rows.replaces(table)
-                if replaced:
-                    for chunk in _json_chunks(replaced):
-                        self._db.execute(_CLEAR[table], (chunk,))
-                indexes = _INDEXES.get(table, ())
-                held = self._db.execute(_ROWS_OF[table]).fetchone()[0] if indexes else 0
-                dropped = False
-                count = 0
-                for batch in rows.batches(table, batch_size):
-                    if indexes and not dropped and count >= max(_BULK_ROWS, _BULK_SHARE * held):
+            for table, batch in rows.stream(batch_size):
+                if table in _CLEAR and table not in cleared:
+                    self._clear(table, rows.replaces(table))
+                    cleared.add(table)
+                if table in _INDEXES and table not in dropped:
+                    if table not in held:
+                        held[table] = self._db.execute(_ROWS_OF[table]).fetchone()[0]
+                    if written[table] >= max(_BULK_ROWS, _BULK_SHARE * held[table]):
                         # a bulk load: one sorted index build at the end beats keeping the
                         # index up to date row by row in random order
-                        for _, drop in indexes:
+                        for _, drop in _INDEXES[table]:
                             self._db.execute(drop)
-                        dropped = True
-                    params: list[Any] = batch
-                    if table is Table.CERTIFICATES:
-                        params = [_certificate_params(r) for r in batch]
-                    self._db.executemany(_UPSERT[table], params)
-                    count += len(batch)
-                    if progress is not None:
-                        progress(len(batch))
-                if dropped:
-                    for build, _ in indexes:
-                        self._db.execute(build)
-                written[table] = count
+                        dropped.append(table)
+                params: list[Any] = batch
+                if table is Table.CERTIFICATES:
+                    params = [_certificate_params(r) for r in batch]
+                self._db.executemany(_UPSERT[table], params)
+                written[table] += len(batch)
+                if progress is not None:
+                    progress(len(batch))
+            for table in _CLEAR.keys() - cleared:  # e.g. every feed of a segment removed
+                self._clear(table, rows.replaces(table))
+            for table in dropped:
+                for build, _ in _INDEXES[table]:
+                    self._db.execute(build)
             rows.settle()
             self._db.execute("COMMIT")
             if self._staging is not None:
                 self._publish()
         except BaseException as error:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
                 raise StoreError(
                     f"writing to {self.path} failed, nothing was kept: {error}"
                 ) from None
             raise
         return written
+
+    def _clear(self, table: Table, keys: list[str]) -> None:
+        for chunk in _json_chunks(keys):
+            self._db.execute(_CLEAR[table], (chunk,))
 
     # -- reads -------------------------------------------------------------------------------
 
