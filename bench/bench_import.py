@@ -38,7 +38,7 @@ def _tree_rss() -> int:
     return total
 
 
-def _child(data: Path, db: Path) -> None:
+def _child(data: Path, db: Path, workers: int | None) -> None:
     from chainmap.ingest.load import import_datasets
     from chainmap.store import open_store
 
@@ -53,7 +53,7 @@ def _child(data: Path, db: Path) -> None:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     started = time.perf_counter()
-    result = import_datasets([data], lambda: open_store(url, create=True))
+    result = import_datasets([data], lambda: open_store(url, create=True), workers=workers)
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
@@ -77,10 +77,14 @@ def main() -> None:
     parser.add_argument("--chains", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None, help="kept when given")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="validation processes (0: chainmap's default)"
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(*args.child)
+        data, db = args.child
+        _child(data, db, args.workers or None)
         return
 
     from chainmap.samples import generate_dataset
@@ -96,7 +100,15 @@ def main() -> None:
     )
     generated = time.perf_counter() - started
     child = subprocess.run(
-        [sys.executable, __file__, "--child", str(data), str(db)],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            str(data),
+            str(db),
+            "--workers",
+            str(args.workers),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -105,6 +117,7 @@ def main() -> None:
     report = {
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
         f"Python {platform.python_version()}",
+        "workers": args.workers or "default",
         "enterprises": summary.enterprises,
         "supply": summary.supply,
         "generate_seconds": round(generated, 2),

@@ -46,3 +46,73 @@ def test_bad_batch_size_setting() -> None:
     result = runner.invoke(app, ["stats"], env={"CHAINMAP_BATCH_SIZE": "0"})
     assert result.exit_code == 2
     assert "batch_size" in result.output
+
+
+def test_generate_is_reproducible(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        result = runner.invoke(
+            app,
+            [
+                "generate",
+                "--enterprises",
+                "300",
+                "--chains",
+                "2",
+                "--seed",
+                "5",
+                "--out",
+                str(tmp_path / name),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    for file in (tmp_path / "a").iterdir():
+        assert file.read_bytes() == (tmp_path / "b" / file.name).read_bytes()
+    result = runner.invoke(
+        app, ["generate", "--enterprises", "10", "--chains", "3", "--out", str(tmp_path / "c")]
+    )
+    assert result.exit_code == 2
+    assert "--enterprises" in result.output
+
+
+def test_generate_as_of_moves_certificate_dates(tmp_path: Path) -> None:
+    for name, day in (("early", "2025-01-01"), ("late", "2026-11-01")):
+        result = runner.invoke(
+            app,
+            [
+                "generate",
+                "--enterprises",
+                "300",
+                "--chains",
+                "2",
+                "--as-of",
+                day,
+                "--out",
+                str(tmp_path / name),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    early = (tmp_path / "early" / "certificates.csv").read_text(encoding="utf-8")
+    late = (tmp_path / "late" / "certificates.csv").read_text(encoding="utf-8")
+    assert early != late
+    result = runner.invoke(app, ["generate", "--as-of", "2025/01/01", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    for _ in range(2):  # a second run starts afresh instead of adding to the first
+        result = runner.invoke(
+            app, ["demo", "--out", str(out), "--enterprises", "600", "--chains", "3"]
+        )
+        assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["store"]["enterprises"] == 600
+    assert summary["store"]["chains"] == 3
+    assert len(summary["chains"]) == 3
+    for chain in summary["chains"]:
+        assert chain["leaders"] >= 1
+        assert 0 < chain["certified"] <= chain["firms"]
+    stats = runner.invoke(
+        app, ["stats", "--store", f"sqlite:///{out / 'chainmap.db'}", "--format", "json"]
+    )
+    assert json.loads(stats.output) == summary["store"]
