@@ -7,11 +7,11 @@ so they stay as light as the data. Validation happens once, at the boundary
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 __all__ = [
     "BodyRow",
@@ -142,9 +142,10 @@ class TableRows(Protocol):
         """The rows of ``table`` in lists of at most ``size``."""
         ...
 
-    def stream(self, size: int) -> Iterator[tuple[Table, list[Row]]]:
+    def stream(self, size: int) -> Iterator[tuple[Table, Sequence[tuple[Any, ...]]]]:
         """Every row of every table as ``(table, batch)``, in whatever order the rows become
-        ready; within a table, in the order to write them."""
+        ready; within a table, in the order to write them. Rows are plain tuples with the fields
+        of the table's record type (:class:`SupplyRow` ...), in its order."""
         ...
 
     def replaces(self, table: Table) -> list[str]:

@@ -6,9 +6,10 @@ The ``store`` fixture is parametrised by back end, so each test holds for every 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sample_chain import DEALER, LEADER, TIER1_A, TIER1_B, TIER2, make_uscc
@@ -151,7 +152,7 @@ class _Exploding:
     def settle(self) -> None:
         self.inner.settle()  # type: ignore[attr-defined]
 
-    def stream(self, size: int) -> Iterator[tuple[Table, list[Row]]]:
+    def stream(self, size: int) -> Iterator[tuple[Table, Sequence[tuple[Any, ...]]]]:
         for table, batch in self.inner.stream(size):  # type: ignore[attr-defined]
             yield table, batch
             if table is Table.SUPPLY:

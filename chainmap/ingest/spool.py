@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,10 +13,33 @@ __all__ = ["Spool", "SpoolReader"]
 _FLUSH_ROWS = 50_000
 
 
-class Spool:
-    """An append-only list of tuples that spills to the file ``path`` in pickled chunks.
+def _dump(rows: list[tuple[Any, ...]], file: IO[bytes]) -> None:
+    """One chunk, tagged: marshal where the values allow it (strings, numbers, None: about twice
+    as fast as pickle both ways), pickle otherwise (dates)."""
+    try:
+        data = marshal.dumps(rows)
+        tag = b"M"
+    except ValueError:
+        data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        tag = b"P"
+    file.write(tag + len(data).to_bytes(8, "little") + data)
 
-    Give it plain tuples: they pickle several times faster than named tuples. ``on_flush`` hears
+
+def _load(file: IO[bytes]) -> list[tuple[Any, ...]] | None:
+    """The next chunk, or None at the end of the file."""
+    head = file.read(9)
+    if len(head) < 9:
+        return None
+    data = file.read(int.from_bytes(head[1:], "little"))
+    # our own file, written by _dump
+    rows: list[tuple[Any, ...]] = marshal.loads(data) if head[:1] == b"M" else pickle.loads(data)
+    return rows
+
+
+class Spool:
+    """An append-only list of tuples that spills to the file ``path`` in chunks.
+
+    Give it plain tuples of plain values. ``on_flush`` hears
     the number of chunks in the file after each spill, so another process can read the file while
     it grows (:class:`SpoolReader`). A spool can be handed from a worker process to its parent:
     pickling it flushes the rows to its file and sends only the file's name.
@@ -41,7 +65,7 @@ class Spool:
         if self._file is None:
             # kept open across calls and closed by close(), so no context manager
             self._file = self.path.open("ab")
-        pickle.dump(self._rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        _dump(self._rows, self._file)
         self._file.flush()
         self._rows = []
         self._chunks += 1
@@ -109,9 +133,8 @@ class SpoolReader:
                 return None
             # kept open between calls and closed by close(), so no context manager
             self._handle = self.path.open("rb")
-        try:
-            chunk: list[tuple[Any, ...]] = pickle.load(self._handle)  # our own file, by Spool
-        except EOFError:
+        chunk = _load(self._handle)
+        if chunk is None:
             return None
         self.read += 1
         return chunk

@@ -107,6 +107,11 @@ def _batches(table: Table, rows: list[Any], size: int) -> Iterator[list[Row]]:
         yield list(map(make, rows[start : start + size]))
 
 
+def _plain_batches(rows: list[Any], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
 def _can_start_workers() -> bool:
     """Worker processes re-import the main module by its file: a main read from standard input
     (``python - <<EOF``) has none, so validation then stays in this process."""
@@ -379,22 +384,25 @@ class Validation:
             rows = [FeedRow(c, s, t) for (c, s), ts in self._feeds().items() for t in ts]
             yield from (rows[i : i + size] for i in range(0, len(rows), size))
             return
+        make = partial(tuple.__new__, _ROW_TYPES[table])  # no Python-level constructor
         for _, batch in self._stream([table], size):
-            yield batch
+            yield list(map(make, batch))
         if table is Table.BODIES:
             yield from _batches(Table.BODIES, self._named_bodies(), size)
 
-    def stream(self, size: int) -> Iterator[tuple[Table, list[Row]]]:
+    def stream(self, size: int) -> Iterator[tuple[Table, Sequence[tuple[Any, ...]]]]:
         """Every row, as ``(table, batch)`` in the order validation produces them: a store in one
         transaction can take them as they come. Within a table, datasets stay in import order;
         leaders, feeds and bodies named only by certificates come last."""
         tables = [Table(spec.name) for spec in SPECS]
         yield from self._stream(tables, size)
-        yield from ((Table.BODIES, b) for b in _batches(Table.BODIES, self._named_bodies(), size))
+        yield from ((Table.BODIES, b) for b in _plain_batches(self._named_bodies(), size))
         for table in (Table.LEADERS, Table.FEEDS):
             yield from ((table, batch) for batch in self.batches(table, size))
 
-    def _stream(self, tables: list[Table], size: int) -> Iterator[tuple[Table, list[Row]]]:
+    def _stream(
+        self, tables: list[Table], size: int
+    ) -> Iterator[tuple[Table, Sequence[tuple[Any, ...]]]]:
         # per table, its tasks in dataset order; a task is read only when the ones before it are
         queues = {
             table: sorted(
@@ -415,7 +423,7 @@ class Validation:
                     chunk, finished = self._take(index, reader)
                     if chunk is not None:
                         moved = True
-                        yield from ((table, batch) for batch in _batches(table, chunk, size))
+                        yield from ((table, batch) for batch in _plain_batches(chunk, size))
                     if finished:
                         moved = True
                         waiting.pop(0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,6 @@ from chainmap.records import (
     FeedRow,
     LeaderRow,
     MemberRow,
-    Row,
     SegmentRow,
     Subgraph,
     SupplyRow,
@@ -211,10 +210,9 @@ def _to_certificate(row: tuple[Any, ...]) -> CertificateRow:
     )
 
 
-def _certificate_params(cert: Row) -> tuple[Any, ...]:
-    """A certificate's statement parameters: its dates as ISO text."""
-    assert isinstance(cert, CertificateRow)
-    return (*cert[:6], cert.issued_on.isoformat(), cert.expires_on.isoformat(), *cert[8:])
+def _certificate_params(cert: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A certificate's statement parameters (fields of :class:`CertificateRow`): dates as ISO text."""
+    return (*cert[:6], cert[6].isoformat(), cert[7].isoformat(), *cert[8:])
 
 
 def _remove_database(path: Path) -> None:
@@ -340,7 +338,7 @@ class SQLiteStore:
                         for _, drop in _INDEXES[table]:
                             self._db.execute(drop)
                         dropped.append(table)
-                params: list[Any] = batch
+                params: Sequence[tuple[Any, ...]] = batch
                 if table is Table.CERTIFICATES:
                     params = [_certificate_params(r) for r in batch]
                 self._db.executemany(_UPSERT[table], params)
