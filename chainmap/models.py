@@ -27,6 +27,7 @@ from pydantic import (
 from chainmap import rules
 from chainmap.enums import CertStatus, SizeClass, Stage
 from chainmap.errors import RuleViolation
+from chainmap.rules.uscc import passes_checks
 
 __all__ = [
     "CertStatus",
@@ -43,6 +44,9 @@ __all__ = [
 
 
 def _uscc(value: str, info: ValidationInfo) -> str:
+    code = value.strip().upper()
+    if passes_checks(code):
+        return code
     accept = bool(info.context and info.context.get("accept_bad_checksum"))
     return rules.validate_uscc(value, accept_bad_checksum=accept).code
 

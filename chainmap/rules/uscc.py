@@ -17,6 +17,7 @@ __all__ = [
     "UsccResult",
     "is_valid_uscc",
     "org_code_check_character",
+    "passes_checks",
     "uscc_check_character",
     "validate_uscc",
 ]
@@ -65,6 +66,24 @@ class UsccResult:
 
     code: str
     flags: tuple[str, ...] = ()
+
+
+def passes_checks(code: str) -> bool:
+    """True when ``code``, already trimmed and upper case, is a USCC that passes every check.
+
+    The fast path for the common case; :func:`validate_uscc` says what is wrong otherwise.
+
+    >>> passes_checks("91310115MA1K3BTP2B"), passes_checks("91350203M0001QAY9B")
+    (True, False)
+    """
+    if len(code) != 18 or not _ALLOWED.issuperset(code):
+        return False
+    # map() stops at the shorter argument: the 17 weighted positions, then the 8 of the org code
+    check = ALPHABET[(31 - sum(map(getitem, _WEIGHED, code)) % 31) % 31]
+    if code[17] != check:
+        return False
+    c9 = 11 - sum(map(getitem, _ORG_WEIGHED, code[8:16])) % 11
+    return code[16] == ("X" if c9 == 10 else "0" if c9 == 11 else str(c9))
 
 
 def validate_uscc(raw: str, *, accept_bad_checksum: bool = False) -> UsccResult:
