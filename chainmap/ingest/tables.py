@@ -21,43 +21,72 @@ __all__ = ["SPECS", "TableSpec"]
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
-    """A dataset table: its file (or sheet, or JSON key) name, its columns and its row model."""
+    """A dataset table: its file (or sheet, or JSON key) name, its row model, its columns in the
+    documented order (docs/data-format.md), and which of them are required."""
 
     name: str
     model: type[BaseModel]
+    columns: tuple[str, ...]
     required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    needed: bool = (
-        False  # a dataset without this table still imports; the flag is for documentation
-    )
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
 
 
-#: every table in the order it is validated and written (referenced tables first)
+#: every table in the order it is validated (referenced tables first)
 SPECS: tuple[TableSpec, ...] = (
-    TableSpec("bodies", CertificationBody, ("body_id", "name"), ("approval_no",)),
+    TableSpec("bodies", CertificationBody, ("body_id", "name", "approval_no"), ("body_id", "name")),
     TableSpec(
         "enterprises",
         Enterprise,
+        (
+            "uscc",
+            "name",
+            "region_code",
+            "industry_code",
+            "employees",
+            "revenue",
+            "assets",
+            "size",
+            "maturity",
+        ),
         ("uscc", "name", "region_code", "industry_code"),
-        ("employees", "revenue", "assets", "size", "maturity"),
     ),
-    TableSpec("chains", Chain, ("chain_id", "name", "leaders"), ("region_code",)),
-    TableSpec("segments", Segment, ("chain_id", "segment_id", "name", "stage"), ("feeds",)),
-    TableSpec("members", Membership, ("chain_id", "segment_id", "uscc")),
+    TableSpec(
+        "chains",
+        Chain,
+        ("chain_id", "name", "region_code", "leaders"),
+        ("chain_id", "name", "leaders"),
+    ),
+    TableSpec(
+        "segments",
+        Segment,
+        ("chain_id", "segment_id", "name", "stage", "feeds"),
+        ("chain_id", "segment_id", "name", "stage"),
+    ),
+    TableSpec(
+        "members",
+        Membership,
+        ("chain_id", "segment_id", "uscc"),
+        ("chain_id", "segment_id", "uscc"),
+    ),
     TableSpec(
         "supply",
         SupplyLink,
+        ("supplier_uscc", "customer_uscc", "product", "share", "annual_value"),
         ("supplier_uscc", "customer_uscc"),
-        ("product", "share", "annual_value"),
     ),
     TableSpec(
         "certificates",
         Certificate,
+        (
+            "cert_no",
+            "uscc",
+            "standard",
+            "body",
+            "status",
+            "issued_on",
+            "expires_on",
+            "scope",
+            "grade",
+        ),
         ("cert_no", "uscc", "standard", "body", "status", "issued_on", "expires_on"),
-        ("scope", "grade"),
     ),
 )

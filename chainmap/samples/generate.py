@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from chainmap.errors import ConfigError
+from chainmap.ingest.tables import SPECS
 from chainmap.samples.firms import (
     certificate_rows,
     certificate_state,
@@ -56,35 +57,8 @@ MAX_ENTERPRISES = 5_000_000  # certificate serials and 字号 stay unique well p
 GUEST_SHARE = 0.05  # suppliers that are members of a second chain too
 PROGRESS_EVERY = 5_000
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "bodies": ("body_id", "name", "approval_no"),
-    "enterprises": (
-        "uscc",
-        "name",
-        "region_code",
-        "industry_code",
-        "employees",
-        "revenue",
-        "assets",
-        "size",
-        "maturity",
-    ),
-    "chains": ("chain_id", "name", "region_code", "leaders"),
-    "segments": ("chain_id", "segment_id", "name", "stage", "feeds"),
-    "members": ("chain_id", "segment_id", "uscc"),
-    "supply": ("supplier_uscc", "customer_uscc", "product", "share", "annual_value"),
-    "certificates": (
-        "cert_no",
-        "uscc",
-        "standard",
-        "body",
-        "status",
-        "issued_on",
-        "expires_on",
-        "scope",
-        "grade",
-    ),
-}
+#: the columns of each file, as the importer documents them
+COLUMNS: dict[str, tuple[str, ...]] = {spec.name: spec.columns for spec in SPECS}
 
 
 @dataclass(frozen=True, slots=True)
