@@ -25,12 +25,13 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from chainmap.errors import ValidationFailed
+from chainmap.errors import ChainmapError, ValidationFailed
 from chainmap.ingest.problems import Problem
 from chainmap.ingest.sources import DatasetSource, open_dataset
 from chainmap.ingest.spool import SpoolReader
@@ -99,12 +100,10 @@ def _run_in_worker(index: int, task: Task) -> TaskResult:
     )
 
 
-def _batches(table: Table, rows: list[Any], size: int) -> Iterator[list[Row]]:
-    """``rows`` (plain tuples) as named tuples of ``table``, in lists of at most ``size``."""
+def _as_records(table: Table, rows: Sequence[tuple[Any, ...]]) -> list[Row]:
+    """Plain tuples as the named tuples of ``table``."""
     # tuple.__new__ makes the named tuples without their Python-level constructor
-    make = partial(tuple.__new__, _ROW_TYPES[table])
-    for start in range(0, len(rows), size):
-        yield list(map(make, rows[start : start + size]))
+    return list(map(partial(tuple.__new__, _ROW_TYPES[table]), rows))
 
 
 def _plain_batches(rows: list[Any], size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -243,7 +242,13 @@ class Validation:
                 while not future.done():
                     self._listen(0.1)
                 self._listen(0)
-                self._results[index] = future.result()
+                try:
+                    self._results[index] = future.result()
+                except BrokenProcessPool:
+                    raise ChainmapError(
+                        "a validation worker process stopped unexpectedly (out of memory?); "
+                        "import again with CHAINMAP_WORKERS=1 to validate in one process"
+                    ) from None
             if self._results[index].errors and not self._settling:
                 self.settle()  # raises, with every problem of every task
         return self._results[index]
@@ -384,11 +389,11 @@ class Validation:
             rows = [FeedRow(c, s, t) for (c, s), ts in self._feeds().items() for t in ts]
             yield from (rows[i : i + size] for i in range(0, len(rows), size))
             return
-        make = partial(tuple.__new__, _ROW_TYPES[table])  # no Python-level constructor
         for _, batch in self._stream([table], size):
-            yield list(map(make, batch))
+            yield _as_records(table, batch)
         if table is Table.BODIES:
-            yield from _batches(Table.BODIES, self._named_bodies(), size)
+            for batch in _plain_batches(self._named_bodies(), size):
+                yield _as_records(table, batch)
 
     def stream(self, size: int) -> Iterator[tuple[Table, Sequence[tuple[Any, ...]]]]:
         """Every row, as ``(table, batch)`` in the order validation produces them: a store in one
@@ -440,10 +445,6 @@ class Validation:
         if table is Table.FEEDS:
             return sorted(f"{c}\t{s}" for c, s in self._feeds())
         return []
-
-    @property
-    def total(self) -> int:
-        return sum(self.count(t) for t in Table)
 
     # -- resources -------------------------------------------------------------------------
 
