@@ -64,7 +64,7 @@ app = typer.Typer(
     help="Map industry chains (产业链) for quality-certification work: chain leaders (链主), their "
     "supplier tiers and customers, and the QMS certificates (GB/T 19001) of every firm.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -89,10 +89,9 @@ def _store_url(store: str | None) -> str:
     return get_settings(store=store).store
 
 
-@contextmanager
-def _progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (hidden when stderr is not a terminal); yields an advance function."""
-    with Progress(
+def _bar() -> Progress:
+    """Progress bars on stderr; rich hides them when stderr is not a terminal."""
+    return Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -100,7 +99,13 @@ def _progress(description: str, total: int | None = None) -> Iterator[Callable[[
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
-    ) as bar:
+    )
+
+
+@contextmanager
+def _progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """One progress bar; yields the function that advances it."""
+    with _bar() as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
 
@@ -177,15 +182,7 @@ def _run_import(
     settings = get_settings()
     known = open_store(url) if store_exists(url) else None
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
+        with _bar() as bar:
             validating = bar.add_task("validating rows", total=None)
             writing = bar.add_task("writing rows", total=None, visible=False)
 
