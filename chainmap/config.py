@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chainmap.errors import ConfigError
@@ -24,6 +24,25 @@ class Settings(BaseSettings):
         description="store URL: sqlite:///PATH (the default, chainmap.db) or neo4j://HOST:PORT",
     )
     batch_size: int = Field(5000, ge=1, le=1_000_000, description="rows per write batch")
+    neo4j_user: str | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_USER", "CHAINMAP_NEO4J_USER", "neo4j_user"),
+        description="Neo4j user name (none: connect without authentication)",
+    )
+    neo4j_password: str | None = Field(
+        None,
+        validation_alias=AliasChoices(
+            "NEO4J_PASSWORD", "CHAINMAP_NEO4J_PASSWORD", "neo4j_password"
+        ),
+        description="Neo4j password",
+    )
+    neo4j_database: str = Field(
+        "neo4j",
+        validation_alias=AliasChoices(
+            "NEO4J_DATABASE", "CHAINMAP_NEO4J_DATABASE", "neo4j_database"
+        ),
+        description="Neo4j database name",
+    )
     workers: int = Field(
         0,
         ge=0,

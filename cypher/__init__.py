@@ -1,1 +1,4 @@
-"""Reviewed Cypher statements, one ``.cypher`` file each, shipped as ``chainmap.cypher`` package data."""
+"""Every Cypher statement chainmap sends, one reviewed ``.cypher`` file each.
+
+Installed as package data of ``chainmap.cypher``; :mod:`chainmap.store.cypher` loads them.
+"""

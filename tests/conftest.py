@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,3 +25,46 @@ def edited() -> Callable[..., dict[str, list[list[str]]]]:
         return tables
 
     return edit
+
+
+@pytest.fixture(scope="session")
+def neo4j_url() -> str:
+    """The Neo4j server the tests may use (``NEO4J_URI``); ``bash scripts/test`` starts one.
+
+    Without one the Neo4j tests are skipped, except in CI (``CI=true``), where they fail.
+    """
+    url = os.environ.get("NEO4J_URI")
+    problem = None
+    if not url:
+        problem = "NEO4J_URI is not set"
+    else:
+        from chainmap.errors import StoreUnavailable
+        from chainmap.store.neo4j import Neo4jStore
+
+        try:
+            Neo4jStore(url).close()
+        except StoreUnavailable as error:
+            problem = str(error)
+    if problem is not None:
+        message = (
+            f"Neo4j tests need a server ({problem}): run `bash scripts/test`, which starts one "
+            "with Java and Maven, or set NEO4J_URI"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    assert url is not None
+    return url
+
+
+@pytest.fixture(params=["sqlite", "neo4j"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store of each kind: a new SQLite file, or the test Neo4j database emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'contract.db'}"
+    url: str = request.getfixturevalue("neo4j_url")
+    from chainmap.store.neo4j import Neo4jStore
+
+    with Neo4jStore(url) as emptied:
+        emptied.erase_everything()
+    return url

@@ -116,3 +116,16 @@ def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
         app, ["stats", "--store", f"sqlite:///{out / 'chainmap.db'}", "--format", "json"]
     )
     assert json.loads(stats.output) == summary["store"]
+
+
+def test_cli_on_neo4j(neo4j_url: str, dataset: Path) -> None:
+    from chainmap.store.neo4j import Neo4jStore
+
+    with Neo4jStore(neo4j_url) as emptied:
+        emptied.erase_everything()
+    result = runner.invoke(app, ["import", str(dataset), "--store", neo4j_url])
+    assert result.exit_code == 0, result.output
+    stats = runner.invoke(app, ["stats", "--store", neo4j_url, "--format", "json"])
+    assert json.loads(stats.output)["supply_links"] == 4
+    listing = runner.invoke(app, ["stats", "--store", neo4j_url])
+    assert "NEV-T" in listing.output

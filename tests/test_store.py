@@ -28,11 +28,11 @@ from chainmap.records import Row, Table
 from chainmap.store import SQLiteStore, Store, open_store, store_exists
 
 
-@pytest.fixture(params=["sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path, dataset: Path) -> Iterator[Store]:
-    url = f"sqlite:///{tmp_path / 'contract.db'}"
-    import_datasets([dataset], lambda: open_store(url, create=True))
-    with open_store(url) as opened:
+@pytest.fixture
+def store(store_url: str, dataset: Path) -> Iterator[Store]:
+    """Each kind of store, holding the hand-built chain."""
+    import_datasets([dataset], lambda: open_store(store_url, create=True))
+    with open_store(store_url) as opened:
         yield opened
 
 
@@ -200,10 +200,15 @@ def test_schema_version_is_checked(tmp_path: Path) -> None:
         open_store(f"sqlite:///{path}")
 
 
-@pytest.mark.parametrize("url", ["postgres://x", "sqlite:///", "neo4j://localhost:7687"])
+@pytest.mark.parametrize("url", ["postgres://x", "sqlite:///", "mysql://localhost"])
 def test_unusable_urls(url: str) -> None:
     with pytest.raises(ConfigError):
         open_store(url)
+
+
+def test_unreachable_neo4j_says_so() -> None:
+    with pytest.raises(StoreUnavailable, match=r"cannot reach Neo4j at bolt://127.0.0.1:9"):
+        open_store("bolt://127.0.0.1:9")
 
 
 def test_store_exists(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s:/
 
 
 def open_store(url: str, *, create: bool = False) -> Store:
-    """Open the store at ``url``: ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``.
+    """Open the store at ``url``: ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db``,
+    or a Neo4j server (``neo4j://host:7687``, ``bolt://host:7687``; credentials and database from
+    ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``).
 
     ``create`` makes a new embedded store when the file does not exist (imports do; reads don't);
     it is built aside and moved into place by the first write that commits.
@@ -33,8 +35,15 @@ def open_store(url: str, *, create: bool = False) -> Store:
             raise ConfigError("sqlite store URL needs a path: sqlite:///chainmap.db")
         return SQLiteStore(Path(path), create=create, staged=create)
     if url.startswith(_NEO4J_SCHEMES):
-        raise ConfigError(
-            f"{url}: this version of chainmap has no Neo4j store yet; use sqlite:///PATH"
+        from chainmap.config import get_settings
+        from chainmap.store.neo4j import Neo4jStore  # the driver loads only when it is used
+
+        settings = get_settings()
+        return Neo4jStore(
+            url,
+            user=settings.neo4j_user,
+            password=settings.neo4j_password,
+            database=settings.neo4j_database,
         )
     raise ConfigError(f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db)")
 

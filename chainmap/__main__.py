@@ -1,0 +1,5 @@
+"""``python -m chainmap``: the same as the ``chainmap`` command."""
+
+from chainmap.cli import main
+
+main()

@@ -1,0 +1,277 @@
+"""The Neo4j store, for a province's or the nation's data: the same contract as the embedded store.
+
+Every statement is a reviewed file in ``cypher/`` (:func:`chainmap.cypher.query`); values travel as
+``$parameters``. Reads and writes go through the driver's managed transactions
+(``execute_query`` with routing), so the same code works against a ``neo4j://`` cluster and
+retries transient failures.
+
+An import writes in batches, each its own transaction, table by table (bodies, firms, chains,
+leaders, segments, feeds, members, supply, certificates), and only after the whole import passed
+validation. A crash part-way leaves the batches committed so far: every firm, chain or link they
+hold is complete and correct, later ones are missing, and a chain whose leaders (or a segment
+whose feeds) were being replaced may have lost its old list without the new one yet. Running the
+same import again completes it: every write is a MERGE on the natural key, so nothing is doubled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, LiteralString
+
+from neo4j import Driver, GraphDatabase, Record, RoutingControl
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+)
+from neo4j.time import Date
+
+from chainmap.errors import NotFound, StoreError, StoreUnavailable
+from chainmap.records import (
+    BodyRow,
+    CertificateRow,
+    ChainRow,
+    EnterpriseRow,
+    FeedRow,
+    LeaderRow,
+    MemberRow,
+    SegmentRow,
+    Subgraph,
+    SupplyRow,
+    Table,
+    TableRows,
+)
+from chainmap.store.base import STAT_KEYS, Progress
+from chainmap.store.cypher import query
+
+__all__ = ["Neo4jStore"]
+
+_SCHEMA = (
+    "schema_enterprise_uscc",
+    "schema_enterprise_region",
+    "schema_chain_id",
+    "schema_segment_key",
+    "schema_certificate_no",
+    "schema_body_id",
+    "schema_region_code",
+)
+_UPSERT = {
+    Table.BODIES: "upsert_bodies",
+    Table.ENTERPRISES: "upsert_enterprises",
+    Table.CHAINS: "upsert_chains",
+    Table.LEADERS: "upsert_leaders",
+    Table.SEGMENTS: "upsert_segments",
+    Table.FEEDS: "upsert_feeds",
+    Table.MEMBERS: "upsert_members",
+    Table.SUPPLY: "upsert_supply",
+    Table.CERTIFICATES: "upsert_certificates",
+}
+_EXISTING = {
+    Table.ENTERPRISES: "existing_enterprises",
+    Table.CHAINS: "existing_chains",
+    Table.BODIES: "existing_bodies",
+}
+_KEYS_PER_QUERY = 10_000
+
+
+def _certificate(record: Record) -> CertificateRow:
+    values = list(record.values())
+    for i in (6, 7):  # issued_on, expires_on: the driver's Date -> datetime.date
+        if isinstance(values[i], Date):
+            values[i] = values[i].to_native()
+    return CertificateRow(*values)
+
+
+def _chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    return (keys[i : i + _KEYS_PER_QUERY] for i in range(0, len(keys), _KEYS_PER_QUERY))
+
+
+class Neo4jStore:
+    """A store in a Neo4j database. Use as a context manager, or call :meth:`close`."""
+
+    atomic = False
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+    ) -> None:
+        self.url = url
+        self._database = database or "neo4j"
+        try:
+            self._driver: Driver = GraphDatabase.driver(
+                url, auth=(user, password or "") if user else None
+            )
+        except (ConfigurationError, ValueError) as error:
+            raise StoreUnavailable(f"{url} is not a usable Neo4j address: {error}") from None
+        try:
+            self._driver.verify_connectivity()
+        except AuthError:
+            self._driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {url} refused the credentials; set NEO4J_USER and NEO4J_PASSWORD"
+            ) from None
+        except (ServiceUnavailable, DriverError, Neo4jError, OSError) as error:
+            self._driver.close()
+            raise StoreUnavailable(
+                f"cannot reach Neo4j at {url} ({error}); start it (docker compose up -d) "
+                "or point --store / CHAINMAP_STORE elsewhere"
+            ) from None
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _run(self, name: str, routing: RoutingControl, **parameters: Any) -> list[Record]:
+        statement: LiteralString = query(name)
+        try:
+            records, _, _ = self._driver.execute_query(
+                statement, parameters_=parameters, database_=self._database, routing_=routing
+            )
+        except (Neo4jError, DriverError) as error:
+            raise StoreError(f"Neo4j at {self.url} failed on {name}: {error}") from None
+        return records
+
+    def _read(self, name: str, **parameters: Any) -> list[Record]:
+        return self._run(name, RoutingControl.READ, **parameters)
+
+    def _write(self, name: str, **parameters: Any) -> None:
+        self._run(name, RoutingControl.WRITE, **parameters)
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def erase_everything(self) -> None:
+        """Delete every node and relationship of the database (tests, fresh demo stores)."""
+        statement: LiteralString = query("erase_everything")
+        # CALL ... IN TRANSACTIONS needs an auto-commit transaction, so no execute_query here
+        with self._driver.session(database=self._database) as session:
+            session.run(statement).consume()
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def write(
+        self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
+    ) -> dict[Table, int]:
+        """Upsert every table in batches of ``batch_size``, each batch its own transaction."""
+        for name in _SCHEMA:
+            self._write(name)
+        written = dict.fromkeys(Table, 0)
+        for table in Table:
+            replaced = rows.replaces(table)
+            if table is Table.LEADERS:
+                for ids in _chunks(replaced):
+                    self._write("clear_leaders", chain_ids=list(ids))
+            elif table is Table.FEEDS:
+                for keys in _chunks(replaced):
+                    segments = [
+                        dict(zip(("chain_id", "segment_id"), k.split("\t"), strict=True))
+                        for k in keys
+                    ]
+                    self._write("clear_feeds", segments=segments)
+            for batch in rows.batches(table, batch_size):
+                self._write(_UPSERT[table], rows=[row._asdict() for row in batch])
+                written[table] += len(batch)
+                if progress is not None:
+                    progress(len(batch))
+        rows.settle()
+        return written
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def existing(self, table: Table, keys: Collection[str]) -> set[str]:
+        ordered = sorted(keys)
+        found: set[str] = set()
+        if table is Table.SEGMENTS:
+            for chunk in _chunks(ordered):
+                maps = [
+                    dict(zip(("chain_id", "segment_id"), k.split("\t"), strict=True)) for k in chunk
+                ]
+                records = self._read("existing_segments", keys=maps)
+                found.update(f"{r['chain_id']}\t{r['segment_id']}" for r in records)
+            return found
+        for chunk in _chunks(ordered):
+            found.update(r["key"] for r in self._read(_EXISTING[table], keys=list(chunk)))
+        return found
+
+    def bodies(self) -> list[BodyRow]:
+        return [BodyRow(*r.values()) for r in self._read("bodies")]
+
+    def stats(self) -> dict[str, int]:
+        (record,) = self._read("stats")
+        return {key: int(record[key]) for key in STAT_KEYS}
+
+    def chains(self) -> list[ChainRow]:
+        return [ChainRow(*r.values()) for r in self._read("chains")]
+
+    def _firms(self, usccs: Iterable[str]) -> Subgraph:
+        """Enterprises, links among them, certificates and memberships (in any chain) of firms."""
+        firms = sorted(set(usccs))
+        members = set(firms)
+        supply = [
+            SupplyRow(*r.values())
+            for r in self._read("firm_supply", usccs=firms)
+            if r["customer"] in members
+        ]
+        return Subgraph(
+            enterprises=[
+                EnterpriseRow(*r.values()) for r in self._read("firm_enterprises", usccs=firms)
+            ],
+            supply=supply,
+            certificates=[_certificate(r) for r in self._read("firm_certificates", usccs=firms)],
+            members=[MemberRow(*r.values()) for r in self._read("firm_members", usccs=firms)],
+        )
+
+    def chain(self, chain_id: str) -> Subgraph:
+        chain = self._read("chain", chain_id=chain_id)
+        if not chain:
+            raise NotFound(f"chain {chain_id!r} not found; `chainmap stats` lists the chains")
+        sub = self._firms(r["uscc"] for r in self._read("chain_firms", chain_id=chain_id))
+        sub.chains = [ChainRow(*r.values()) for r in chain]
+        sub.leaders = [
+            LeaderRow(*r.values()) for r in self._read("chain_leaders", chain_id=chain_id)
+        ]
+        sub.segments = [
+            SegmentRow(*r.values()) for r in self._read("chain_segments", chain_id=chain_id)
+        ]
+        sub.feeds = [FeedRow(*r.values()) for r in self._read("chain_feeds", chain_id=chain_id)]
+        return sub
+
+    def supplier_tiers(self, leader: str, depth: int) -> Subgraph:
+        if not self._read("enterprise_exists", uscc=leader):
+            raise NotFound(f"enterprise {leader} not found")
+        # breadth first, one tier a query: each firm at its nearest tier
+        tiers = {leader: 0}
+        frontier = [leader]
+        for tier in range(1, depth + 1):
+            found = [r["uscc"] for r in self._read("suppliers_of", usccs=frontier)]
+            frontier = sorted(u for u in set(found) if u not in tiers)
+            if not frontier:
+                break
+            tiers.update(dict.fromkeys(frontier, tier))
+        for record in self._read("customers_of", uscc=leader):
+            tiers.setdefault(record["uscc"], -1)  # a firm both supplier and customer: supplier
+        sub = self._firms(tiers)
+        sub.tiers = tiers
+        sub.leaders = [LeaderRow(*r.values()) for r in self._read("chains_led_by", uscc=leader)]
+        return sub
+
+    def region(self, prefix: str) -> Subgraph:
+        sub = self._firms(r["uscc"] for r in self._read("region_firms", prefix=prefix))
+        chain_ids = sorted({m.chain_id for m in sub.members})
+        sub.chains = [
+            ChainRow(*r.values()) for r in self._read("chains_by_id", chain_ids=chain_ids)
+        ]
+        sub.segments = [
+            SegmentRow(*r.values()) for r in self._read("segments_of_chains", chain_ids=chain_ids)
+        ]
+        return sub

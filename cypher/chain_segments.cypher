@@ -1,0 +1,3 @@
+MATCH (s:Segment {chain_id: $chain_id})
+RETURN s.chain_id AS chain_id, s.segment_id AS segment_id, s.name AS name, s.stage AS stage
+ORDER BY segment_id

@@ -1,0 +1,3 @@
+UNWIND $keys AS key
+MATCH (c:Chain {chain_id: key})
+RETURN c.chain_id AS key

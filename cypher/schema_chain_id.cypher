@@ -1,0 +1,2 @@
+CREATE CONSTRAINT chain_id IF NOT EXISTS
+FOR (c:Chain) REQUIRE c.chain_id IS UNIQUE

@@ -1,0 +1,2 @@
+CREATE CONSTRAINT region_code IF NOT EXISTS
+FOR (r:Region) REQUIRE r.code IS UNIQUE

@@ -1,0 +1,4 @@
+UNWIND $rows AS row
+MATCH (s:Segment {chain_id: row.chain_id, segment_id: row.segment_id})
+MATCH (e:Enterprise {uscc: row.uscc})
+MERGE (e)-[:IN_SEGMENT]->(s)
