@@ -1,7 +1,6 @@
+// One record holding every row: far fewer Bolt messages than a record a firm.
 UNWIND $usccs AS uscc
 MATCH (e:Enterprise {uscc: uscc})
-RETURN e.uscc AS uscc, e.name AS name, e.region_code AS region_code,
-       e.industry_code AS industry_code, e.employees AS employees, e.revenue AS revenue,
-       e.assets AS assets, e.size AS size, e.size_source AS size_source,
-       e.maturity AS maturity, e.flags AS flags
-ORDER BY uscc
+WITH e ORDER BY e.uscc
+RETURN collect([e.uscc, e.name, e.region_code, e.industry_code, e.employees, e.revenue,
+                e.assets, e.size, e.size_source, e.maturity, e.flags]) AS rows

@@ -76,8 +76,7 @@ _EXISTING = {
 _KEYS_PER_QUERY = 10_000
 
 
-def _certificate(record: Record) -> CertificateRow:
-    values = list(record.values())
+def _certificate(values: list[Any]) -> CertificateRow:
     for i in (6, 7):  # issued_on, expires_on: the driver's Date -> datetime.date
         if isinstance(values[i], Date):
             values[i] = values[i].to_native()
@@ -140,6 +139,12 @@ class Neo4jStore:
 
     def _write(self, name: str, **parameters: Any) -> None:
         self._run(name, RoutingControl.WRITE, **parameters)
+
+    def _collected(self, name: str, **parameters: Any) -> list[Any]:
+        """The list a statement returns in its one record (``RETURN collect(...) AS x``)."""
+        (record,) = self._read(name, **parameters)
+        rows: list[Any] = record[0]
+        return rows
 
     def __enter__(self) -> Neo4jStore:
         return self
@@ -216,26 +221,25 @@ class Neo4jStore:
     def _firms(self, usccs: Iterable[str]) -> Subgraph:
         """Enterprises, links among them, certificates and memberships (in any chain) of firms."""
         firms = sorted(set(usccs))
-        members = set(firms)
-        supply = [
-            SupplyRow(*r.values())
-            for r in self._read("firm_supply", usccs=firms)
-            if r["customer"] in members
-        ]
+        inside = set(firms)
         return Subgraph(
             enterprises=[
-                EnterpriseRow(*r.values()) for r in self._read("firm_enterprises", usccs=firms)
+                EnterpriseRow(*r) for r in self._collected("firm_enterprises", usccs=firms)
             ],
-            supply=supply,
-            certificates=[_certificate(r) for r in self._read("firm_certificates", usccs=firms)],
-            members=[MemberRow(*r.values()) for r in self._read("firm_members", usccs=firms)],
+            supply=[
+                SupplyRow(*r) for r in self._collected("firm_supply", usccs=firms) if r[1] in inside
+            ],
+            certificates=[
+                _certificate(r) for r in self._collected("firm_certificates", usccs=firms)
+            ],
+            members=[MemberRow(*r) for r in self._collected("firm_members", usccs=firms)],
         )
 
     def chain(self, chain_id: str) -> Subgraph:
         chain = self._read("chain", chain_id=chain_id)
         if not chain:
             raise NotFound(f"chain {chain_id!r} not found; `chainmap stats` lists the chains")
-        sub = self._firms(r["uscc"] for r in self._read("chain_firms", chain_id=chain_id))
+        sub = self._firms(self._collected("chain_firms", chain_id=chain_id))
         sub.chains = [ChainRow(*r.values()) for r in chain]
         sub.leaders = [
             LeaderRow(*r.values()) for r in self._read("chain_leaders", chain_id=chain_id)
