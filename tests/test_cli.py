@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,6 +125,16 @@ def test_cli_on_neo4j(neo4j_url: str, dataset: Path) -> None:
 
     with Neo4jStore(neo4j_url) as emptied:
         emptied.erase_everything()
+    # a real process, so that log records reach its stderr: the server's notices on an empty
+    # database ("label does not exist") must not
+    empty = subprocess.run(
+        [sys.executable, "-m", "chainmap", "stats", "--store", neo4j_url, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert empty.stderr == ""
+    assert set(json.loads(empty.stdout).values()) == {0}
     result = runner.invoke(app, ["import", str(dataset), "--store", neo4j_url])
     assert result.exit_code == 0, result.output
     stats = runner.invoke(app, ["stats", "--store", neo4j_url, "--format", "json"])

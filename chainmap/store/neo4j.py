@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, LiteralString
 
-from neo4j import Driver, GraphDatabase, Record, RoutingControl
+from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity, Record, RoutingControl
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
@@ -104,7 +104,11 @@ class Neo4jStore:
         self._database = database or "neo4j"
         try:
             self._driver: Driver = GraphDatabase.driver(
-                url, auth=(user, password or "") if user else None
+                url,
+                auth=(user, password or "") if user else None,
+                # the server's hints ("label does not exist" on an empty database ...) would
+                # otherwise reach the user as log warnings on every read
+                notifications_min_severity=NotificationMinimumSeverity.OFF,
             )
         except (ConfigurationError, ValueError) as error:
             raise StoreUnavailable(f"{url} is not a usable Neo4j address: {error}") from None
