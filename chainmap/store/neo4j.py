@@ -83,6 +83,11 @@ def _certificate(values: list[Any]) -> CertificateRow:
     return CertificateRow(*values)
 
 
+def _segment_maps(keys: Iterable[str]) -> list[dict[str, str]]:
+    """Segment keys ``chain_id\tsegment_id`` as the maps the statements take."""
+    return [dict(zip(("chain_id", "segment_id"), k.split("\t"), strict=True)) for k in keys]
+
+
 def _chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
     return (keys[i : i + _KEYS_PER_QUERY] for i in range(0, len(keys), _KEYS_PER_QUERY))
 
@@ -182,11 +187,7 @@ class Neo4jStore:
                     self._write("clear_leaders", chain_ids=list(ids))
             elif table is Table.FEEDS:
                 for keys in _chunks(replaced):
-                    segments = [
-                        dict(zip(("chain_id", "segment_id"), k.split("\t"), strict=True))
-                        for k in keys
-                    ]
-                    self._write("clear_feeds", segments=segments)
+                    self._write("clear_feeds", segments=_segment_maps(keys))
             for batch in rows.batches(table, batch_size):
                 self._write(_UPSERT[table], rows=[row._asdict() for row in batch])
                 written[table] += len(batch)
@@ -202,10 +203,7 @@ class Neo4jStore:
         found: set[str] = set()
         if table is Table.SEGMENTS:
             for chunk in _chunks(ordered):
-                maps = [
-                    dict(zip(("chain_id", "segment_id"), k.split("\t"), strict=True)) for k in chunk
-                ]
-                records = self._read("existing_segments", keys=maps)
+                records = self._read("existing_segments", keys=_segment_maps(chunk))
                 found.update(f"{r['chain_id']}\t{r['segment_id']}" for r in records)
             return found
         for chunk in _chunks(ordered):
