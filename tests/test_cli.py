@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -50,22 +51,16 @@ def test_bad_batch_size_setting() -> None:
     assert "batch_size" in result.output
 
 
+def generate(out: Path, *options: str) -> Any:
+    """``chainmap generate`` of a small dataset (300 firms, 2 chains) into ``out``."""
+    return runner.invoke(
+        app, ["generate", "--enterprises", "300", "--chains", "2", *options, "--out", str(out)]
+    )
+
+
 def test_generate_is_reproducible(tmp_path: Path) -> None:
     for name in ("a", "b"):
-        result = runner.invoke(
-            app,
-            [
-                "generate",
-                "--enterprises",
-                "300",
-                "--chains",
-                "2",
-                "--seed",
-                "5",
-                "--out",
-                str(tmp_path / name),
-            ],
-        )
+        result = generate(tmp_path / name, "--seed", "5")
         assert result.exit_code == 0, result.output
     for file in (tmp_path / "a").iterdir():
         assert file.read_bytes() == (tmp_path / "b" / file.name).read_bytes()
@@ -78,20 +73,7 @@ def test_generate_is_reproducible(tmp_path: Path) -> None:
 
 def test_generate_as_of_moves_certificate_dates(tmp_path: Path) -> None:
     for name, day in (("early", "2025-01-01"), ("late", "2026-11-01")):
-        result = runner.invoke(
-            app,
-            [
-                "generate",
-                "--enterprises",
-                "300",
-                "--chains",
-                "2",
-                "--as-of",
-                day,
-                "--out",
-                str(tmp_path / name),
-            ],
-        )
+        result = generate(tmp_path / name, "--as-of", day)
         assert result.exit_code == 0, result.output
     early = (tmp_path / "early" / "certificates.csv").read_text(encoding="utf-8")
     late = (tmp_path / "late" / "certificates.csv").read_text(encoding="utf-8")
