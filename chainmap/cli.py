@@ -32,7 +32,7 @@ from chainmap.config import get_settings
 from chainmap.errors import ChainmapError, ValidationFailed
 from chainmap.ingest import Problem, write_problems_csv
 from chainmap.ingest.load import ImportResult, import_datasets
-from chainmap.store import STAT_KEYS, open_store, store_exists
+from chainmap.store import STAT_KEYS, open_store
 
 __all__ = ["app", "main"]
 
@@ -180,35 +180,29 @@ def _run_import(
     paths: Sequence[Path], url: str, accept_bad_checksum: bool, errors_out: Path | None
 ) -> ImportResult:
     settings = get_settings()
-    known = open_store(url) if store_exists(url) else None
-    try:
-        with _bar() as bar:
-            validating = bar.add_task("validating rows", total=None)
-            writing = bar.add_task("writing rows", total=None, visible=False)
+    with _bar() as bar:
+        validating = bar.add_task("validating rows", total=None)
+        writing = bar.add_task("writing rows", total=None, visible=False)
 
-            def on_write(rows: int) -> None:
-                bar.update(writing, visible=True)
-                bar.advance(writing, rows)
+        def on_write(rows: int) -> None:
+            bar.update(writing, visible=True)
+            bar.advance(writing, rows)
 
-            try:
-                result = import_datasets(
-                    paths,
-                    lambda: known if known is not None else open_store(url, create=True),
-                    known=known,
-                    accept_bad_checksum=accept_bad_checksum,
-                    batch_size=settings.batch_size,
-                    workers=settings.workers or None,
-                    on_validate=lambda rows: bar.advance(validating, rows),
-                    on_write=on_write,
-                )
-            except ValidationFailed as error:
-                if errors_out is not None:
-                    write_problems_csv(error.problems, errors_out)
-                    err_console.print(f"all {len(error.problems)} problems written to {errors_out}")
-                raise
-    finally:
-        if known is not None:
-            known.close()
+        try:
+            result = import_datasets(
+                paths,
+                lambda: open_store(url, create=True),
+                accept_bad_checksum=accept_bad_checksum,
+                batch_size=settings.batch_size,
+                workers=settings.workers or None,
+                on_validate=lambda rows: bar.advance(validating, rows),
+                on_write=on_write,
+            )
+        except ValidationFailed as error:
+            if errors_out is not None:
+                write_problems_csv(error.problems, errors_out)
+                err_console.print(f"all {len(error.problems)} problems written to {errors_out}")
+            raise
     if errors_out is not None:
         write_problems_csv(result.warnings, errors_out)
     return result

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sample_chain import LEADER, TABLES, TIER1_A, TIER1_B, write_dataset
 
+from chainmap.errors import ValidationFailed
 from chainmap.ingest.load import import_datasets
 from chainmap.records import Subgraph
 from chainmap.samples import generate_dataset
@@ -145,3 +146,26 @@ def test_every_cypher_file_is_used_and_every_used_name_exists() -> None:
             line for line in query(name).splitlines() if not line.lstrip().startswith("//")
         )
         assert "'" not in text and '"' not in text, name
+
+
+def test_bad_input_leaves_either_store_as_it_was(
+    store_url: str, dataset: Path, tmp_path: Path
+) -> None:
+    load(store_url, dataset)
+    with open_store(store_url) as store:
+        before = snapshot(store)
+    bad = write_dataset(
+        tmp_path / "bad",
+        {
+            "enterprises": [
+                *TABLES["enterprises"][:2],
+                ["91350203M0001QAY9B", "坏码公司", "350203", "C3670", "", "", "", "", ""],
+            ],
+            "supply": [*TABLES["supply"], [TIER1_B, "913205830000009990", "螺丝", "0.5", ""]],
+        },
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        load(store_url, bad)
+    assert {p.column for p in failed.value.problems if p.is_error} == {"uscc", "customer_uscc"}
+    with open_store(store_url) as store:
+        assert snapshot(store) == before

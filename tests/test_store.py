@@ -25,7 +25,7 @@ from chainmap.graph import to_digraph
 from chainmap.ingest import validate_paths
 from chainmap.ingest.load import import_datasets
 from chainmap.records import Row, Table
-from chainmap.store import SQLiteStore, Store, open_store, store_exists
+from chainmap.store import SQLiteStore, Store, open_store
 
 
 @pytest.fixture
@@ -209,13 +209,6 @@ def test_unusable_urls(url: str) -> None:
 def test_unreachable_neo4j_says_so() -> None:
     with pytest.raises(StoreUnavailable, match=r"cannot reach Neo4j at bolt://127.0.0.1:9"):
         open_store("bolt://127.0.0.1:9")
-
-
-def test_store_exists(tmp_path: Path) -> None:
-    path = tmp_path / "e.db"
-    assert not store_exists(f"sqlite:///{path}")
-    SQLiteStore(path, create=True).close()
-    assert store_exists(f"sqlite:///{path}")
 
 
 def test_errors_share_one_root() -> None:

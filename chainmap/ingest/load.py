@@ -43,32 +43,33 @@ def import_datasets(
 ) -> ImportResult:
     """Validate ``paths`` as one import and write them to the store ``open_target`` opens.
 
-    ``known`` is the store to resolve references against, when one exists already (it may be the
-    target itself). A store whose writes are atomic is written while the validation runs and
-    rolls back if it fails; any other store is written only after the validation passed. Either
-    way a failed import keeps nothing. Raises :class:`~chainmap.errors.ValidationFailed` with
-    every problem when the data has errors. ``on_validate`` and ``on_write`` receive row counts.
+    References resolve against ``known``, by default the target itself. A store whose writes are
+    atomic is written while the validation runs and rolls back if it fails; any other store is
+    written only after the validation passed. Either way a failed import keeps nothing (a new
+    embedded store is built aside and appears only when the import commits). Raises
+    :class:`~chainmap.errors.ValidationFailed` with every problem when the data has errors.
+    ``on_validate`` and ``on_write`` receive row counts.
     """
     started = time.perf_counter()
-    with Validation(
-        paths,
-        known,
-        accept_bad_checksum=accept_bad_checksum,
-        progress=on_validate,
-        workers=workers,
-    ) as validation:
-        target = open_target()
-        try:
+    target = open_target()
+    try:
+        with Validation(
+            paths,
+            known if known is not None else target,
+            accept_bad_checksum=accept_bad_checksum,
+            progress=on_validate,
+            workers=workers,
+        ) as validation:
             if not target.atomic:
                 validation.settle()
             written = target.write(validation, on_write, batch_size=batch_size)
-        finally:
-            if target is not known:
-                target.close()
-        return ImportResult(
-            rows_read=validation.rows_read,
-            written=written,
-            duplicates_dropped=validation.duplicates_dropped,
-            warnings=validation.warnings,
-            seconds=time.perf_counter() - started,
-        )
+            return ImportResult(
+                rows_read=validation.rows_read,
+                written=written,
+                duplicates_dropped=validation.duplicates_dropped,
+                warnings=validation.warnings,
+                seconds=time.perf_counter() - started,
+            )
+    finally:
+        if target is not known:
+            target.close()

@@ -15,7 +15,6 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "open_store",
-    "store_exists",
 ]
 
 _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
@@ -46,11 +45,3 @@ def open_store(url: str, *, create: bool = False) -> Store:
             database=settings.neo4j_database,
         )
     raise ConfigError(f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db)")
-
-
-def store_exists(url: str) -> bool:
-    """False when ``url`` names an embedded store whose file has not been made yet."""
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        return path.exists() and path.stat().st_size > 0
-    return True
