@@ -314,13 +314,10 @@ def demo(
         f"{result.import_seconds:.1f} s)"
     )
     table = RichTable(title=f"Chains, certificates in force on {result.as_of}")
-    for column in ("chain", "name", "leaders", "firms", "supply links", "certified", "share"):
-        table.add_column(
-            column,
-            justify="right"
-            if column in {"firms", "supply links", "certified", "share"}
-            else "left",
-        )
+    table.add_column("chain", no_wrap=True)
+    table.add_column("name", overflow="fold")  # wrap long Chinese names rather than cut them
+    for column in ("leaders", "firms", "supply links", "certified", "share"):
+        table.add_column(column, justify="right")
     for row in result.chains:
         table.add_row(
             row.chain_id,
