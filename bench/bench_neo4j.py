@@ -56,6 +56,8 @@ class _Only:
         replaced: list[str] = self.inner.replaces(table) if table in self.tables else []
         return replaced
 
+    keys_unique = True
+
     def settle(self) -> None:
         pass
 

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         ),
         description="Neo4j database name",
     )
+    neo4j_writers: int = Field(
+        2,
+        ge=1,
+        le=16,
+        description="threads writing an import of one dataset into Neo4j",
+    )
     workers: int = Field(
         0,
         ge=0,

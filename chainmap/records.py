@@ -153,6 +153,12 @@ class TableRows(Protocol):
         (``FEEDS``), this import replaces as a whole."""
         ...
 
+    @property
+    def keys_unique(self) -> bool:
+        """True when no key appears twice in any table (one dataset), so the rows of a table
+        may be written in any order."""
+        ...
+
     def settle(self) -> None:
         """Called by the store after the last row, before it commits: raises when the rows must
         not be kept (a store that can roll back may write while validation is still running)."""

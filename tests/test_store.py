@@ -149,6 +149,10 @@ class _Exploding:
         if table is Table.SUPPLY:
             raise RuntimeError("power cut")
 
+    @property
+    def keys_unique(self) -> bool:
+        return self.inner.keys_unique  # type: ignore[attr-defined, no-any-return]
+
     def settle(self) -> None:
         self.inner.settle()  # type: ignore[attr-defined]
 

@@ -439,6 +439,11 @@ class Validation:
             for reader in readers.values():
                 reader.close()
 
+    @property
+    def keys_unique(self) -> bool:
+        # within one dataset a repeated key is dropped or refused; across datasets it may repeat
+        return len(self._sources) == 1
+
     def replaces(self, table: Table) -> list[str]:
         if table is Table.LEADERS:
             return sorted(self._leaders())

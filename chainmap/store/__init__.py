@@ -43,5 +43,6 @@ def open_store(url: str, *, create: bool = False) -> Store:
             user=settings.neo4j_user,
             password=settings.neo4j_password,
             database=settings.neo4j_database,
+            writers=settings.neo4j_writers,
         )
     raise ConfigError(f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db)")

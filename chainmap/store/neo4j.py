@@ -1,21 +1,26 @@
 """The Neo4j store, for a province's or the nation's data: the same contract as the embedded store.
 
-Every statement is a reviewed file in ``cypher/`` (:func:`chainmap.cypher.query`); values travel as
+Every statement is a reviewed file in ``cypher/`` (:func:`chainmap.store.cypher.query`); values travel as
 ``$parameters``. Reads and writes go through the driver's managed transactions
 (``execute_query`` with routing), so the same code works against a ``neo4j://`` cluster and
 retries transient failures.
 
 An import writes in batches, each its own transaction, table by table (bodies, firms, chains,
 leaders, segments, feeds, members, supply, certificates), and only after the whole import passed
-validation. A crash part-way leaves the batches committed so far: every firm, chain or link they
-hold is complete and correct, later ones are missing, and a chain whose leaders (or a segment
+validation; the big tables of a one-dataset import from several threads (see ``_HOT``).
+A crash part-way leaves the batches committed so far: every firm, chain or link they
+hold is complete and correct, the others are missing, and a chain whose leaders (or a segment
 whose feeds) were being replaced may have lost its old list without the new one yet. Running the
 same import again completes it: every write is a MERGE on the natural key, so nothing is doubled.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections import deque
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from operator import itemgetter
 from typing import Any, LiteralString
 
 from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity, Record, RoutingControl
@@ -75,6 +80,24 @@ _EXISTING = {
 }
 _KEYS_PER_QUERY = 10_000
 
+# Writing a table from several threads: each thread owns the rows of some values of the table's
+# hot column (the nodes many rows link to: a customer, a region, a segment, a body), so no two
+# transactions fight over those nodes, and writes its batches with rows in firm order, so the
+# locks they share are taken in one order. Neo4j can still report a deadlock on a dense node's
+# relationship group; the driver retries the transaction (managed transactions).
+_HOT: dict[Table, str] = {
+    Table.ENTERPRISES: "region_code",
+    Table.MEMBERS: "segment_id",
+    Table.SUPPLY: "customer",
+    Table.CERTIFICATES: "body_id",
+}
+_ORDER: dict[Table, str] = {
+    Table.ENTERPRISES: "uscc",
+    Table.MEMBERS: "uscc",
+    Table.SUPPLY: "supplier",
+    Table.CERTIFICATES: "uscc",
+}
+
 
 def _certificate(values: list[Any]) -> CertificateRow:
     for i in (6, 7):  # issued_on, expires_on: the driver's Date -> datetime.date
@@ -92,6 +115,61 @@ def _chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
     return (keys[i : i + _KEYS_PER_QUERY] for i in range(0, len(keys), _KEYS_PER_QUERY))
 
 
+class _Writers:
+    """Threads that each write one share of a table's rows, one transaction at a time.
+
+    With one thread it still pays: the next batch is made ready while the server writes one.
+    """
+
+    def __init__(
+        self, store: Neo4jStore, statement: str, count: int, hot: str = "", order: str = ""
+    ) -> None:
+        self._store, self._statement, self._hot, self._order = store, statement, hot, order
+        self._pools = [
+            ThreadPoolExecutor(1, thread_name_prefix="neo4j-write") for _ in range(count)
+        ]
+        self._pending: list[deque[Future[None]]] = [deque() for _ in range(count)]
+        self._shares: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+
+    def send(self, share: int, rows: list[dict[str, Any]]) -> None:
+        """Queue one transaction for writer ``share``; waits while it has two queued."""
+        pending = self._pending[share]
+        while len(pending) >= 2:
+            pending.popleft().result()
+        pending.append(self._pools[share].submit(self._store._write, self._statement, rows=rows))
+
+    def spread(self, batch: Sequence[Any], size: int) -> None:
+        """Deal a batch's rows to the writers by their hot column; send each share when full."""
+        count = len(self._shares)
+        for row in batch:
+            record = row._asdict()
+            share = zlib.crc32(str(record[self._hot]).encode()) % count
+            self._shares[share].append(record)
+            if len(self._shares[share]) >= size:
+                self._flush(share)
+
+    def _flush(self, share: int) -> None:
+        rows = sorted(self._shares[share], key=itemgetter(self._order))
+        self._shares[share] = []
+        self.send(share, rows)
+
+    def __enter__(self) -> _Writers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:  # on an error, what is queued is dropped: nothing more is written
+                for share, rows in enumerate(self._shares):
+                    if rows:
+                        self._flush(share)
+                for pending in self._pending:
+                    while pending:
+                        pending.popleft().result()
+        finally:
+            for pool in self._pools:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
 class Neo4jStore:
     """A store in a Neo4j database. Use as a context manager, or call :meth:`close`."""
 
@@ -104,9 +182,11 @@ class Neo4jStore:
         user: str | None = None,
         password: str | None = None,
         database: str | None = None,
+        writers: int = 2,
     ) -> None:
         self.url = url
         self._database = database or "neo4j"
+        self._writers = max(1, writers)
         try:
             self._driver: Driver = GraphDatabase.driver(
                 url,
@@ -188,11 +268,23 @@ class Neo4jStore:
             elif table is Table.FEEDS:
                 for keys in _chunks(replaced):
                     self._write("clear_feeds", segments=_segment_maps(keys))
-            for batch in rows.batches(table, batch_size):
-                self._write(_UPSERT[table], rows=[row._asdict() for row in batch])
-                written[table] += len(batch)
-                if progress is not None:
-                    progress(len(batch))
+            # several writers only when no key repeats in the table: then order does not matter
+            parallel = self._writers > 1 and rows.keys_unique and table in _HOT
+            with _Writers(
+                self,
+                _UPSERT[table],
+                self._writers if parallel else 1,
+                _HOT.get(table, ""),
+                _ORDER.get(table, ""),
+            ) as writers:
+                for batch in rows.batches(table, batch_size):
+                    if parallel:
+                        writers.spread(batch, batch_size)
+                    else:
+                        writers.send(0, [row._asdict() for row in batch])
+                    written[table] += len(batch)
+                    if progress is not None:
+                        progress(len(batch))
         rows.settle()
         return written
 
