@@ -169,3 +169,19 @@ def test_bad_input_leaves_either_store_as_it_was(
     assert {p.column for p in failed.value.problems if p.is_error} == {"uscc", "customer_uscc"}
     with open_store(store_url) as store:
         assert snapshot(store) == before
+
+
+def test_in_one_import_the_later_dataset_wins(
+    store_url: str, dataset: Path, tmp_path: Path
+) -> None:
+    renamed = [list(r) for r in TABLES["enterprises"]]
+    renamed[2][1] = "昆山恒达新能源电池有限公司"
+    moved = [list(r) for r in TABLES["supply"]]
+    moved[2][3] = "0.9"  # TIER1_B's seats: share 0.6 -> 0.9
+    later = write_dataset(tmp_path / "later", {"enterprises": renamed, "supply": moved})
+    load(store_url, dataset, later)
+    with open_store(store_url) as store:
+        sub = store.chain("NEV-T")
+        assert next(e.name for e in sub.enterprises if e.uscc == TIER1_A) == renamed[2][1]
+        assert next(s.share for s in sub.supply if s.supplier == TIER1_B) == 0.9
+        assert store.stats()["enterprises"] == 5
