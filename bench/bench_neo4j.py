@@ -61,9 +61,6 @@ class _Only:
     def settle(self) -> None:
         pass
 
-    def count(self, table: Table) -> int:
-        return 0
-
     def stream(self, size: int) -> Any:
         return iter(())
 

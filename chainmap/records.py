@@ -134,10 +134,6 @@ Row = (
 class TableRows(Protocol):
     """Validated rows ready to write, table by table (what a store's ``write`` consumes)."""
 
-    def count(self, table: Table) -> int:
-        """How many rows of ``table`` there are."""
-        ...
-
     def batches(self, table: Table, size: int) -> Iterator[list[Row]]:
         """The rows of ``table`` in lists of at most ``size``."""
         ...

@@ -138,9 +138,6 @@ class _Exploding:
     def __init__(self, inner: object) -> None:
         self.inner = inner
 
-    def count(self, table: Table) -> int:
-        return self.inner.count(table)  # type: ignore[attr-defined, no-any-return]
-
     def replaces(self, table: Table) -> list[str]:
         return self.inner.replaces(table)  # type: ignore[attr-defined, no-any-return]
 

@@ -354,15 +354,6 @@ class Validation:
 
     # -- the rows (TableRows) --------------------------------------------------------------
 
-    def count(self, table: Table) -> int:
-        if table is Table.LEADERS:
-            return sum(len(v) for r in self._ordered(["chains"]) for v in r.leaders.values())
-        if table is Table.FEEDS:
-            return sum(len(v) for r in self._ordered(["segments"]) for v in r.feeds.values())
-        return sum(r.spool.count for r in self._ordered([str(table)])) + (
-            len(self._named_bodies()) if table is Table.BODIES else 0
-        )
-
     def _leaders(self) -> dict[str, list[str]]:
         leaders: dict[str, list[str]] = {}
         for result in self._ordered(["chains"]):

@@ -45,4 +45,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
             database=settings.neo4j_database,
             writers=settings.neo4j_writers,
         )
-    raise ConfigError(f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db)")
+    raise ConfigError(
+        f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db) "
+        "or neo4j://HOST:7687"
+    )
