@@ -6,6 +6,7 @@ need a server: ``bash scripts/test`` starts one (see ``scripts/neo4j-test-server
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import signal
@@ -104,6 +105,41 @@ def test_both_stores_give_the_same_answers(generated: Path, neo4j_url: str, tmp_
     assert any(isinstance(v, Subgraph) and v.certificates for v in expected.values())
 
 
+def _part_of(dataset: Path, out: Path) -> Path:
+    """Every other firm of a generated dataset (and every leader), with the rows that need only them."""
+    tables = {f.stem: list(csv.reader(f.open(encoding="utf-8-sig"))) for f in dataset.glob("*.csv")}
+    leaders = {u for row in tables["chains"][1:] for u in row[3].split(";")}
+    kept = {row[0] for row in tables["enterprises"][1::2]} | leaders
+    firm_columns = {"enterprises": (0,), "members": (2,), "supply": (0, 1), "certificates": (1,)}
+    out.mkdir()
+    for name, rows in tables.items():
+        columns = firm_columns.get(name, ())
+        rows = rows[:1] + [r for r in rows[1:] if all(r[c] in kept for c in columns)]
+        with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file).writerows(rows)
+    return out
+
+
+def test_an_import_adding_to_a_store_matches_on_both_stores(
+    generated: Path, neo4j_url: str, tmp_path: Path
+) -> None:
+    # the second import holds firms, links and certificates the store has and ones it lacks
+    part = _part_of(generated, tmp_path / "part")
+    sqlite_url = f"sqlite:///{tmp_path / 'grown.db'}"
+    with open_store(neo4j_url) as graph:
+        graph.erase_everything()  # type: ignore[attr-defined]
+    for url in (sqlite_url, neo4j_url):
+        load(url, part)
+    with open_store(neo4j_url) as graph:
+        assert graph.stats()["supply_links"] > 0
+    for url in (sqlite_url, neo4j_url):
+        load(url, generated)
+    with open_store(sqlite_url) as embedded, open_store(neo4j_url) as graph:
+        expected, found = snapshot(embedded), snapshot(graph)
+    assert found == expected
+    assert expected["stats"]["enterprises"] == 1500
+
+
 def test_an_interrupted_import_completes_when_run_again(
     generated: Path, neo4j_url: str, tmp_path: Path
 ) -> None:
@@ -137,7 +173,12 @@ def test_every_cypher_file_is_used_and_every_used_name_exists() -> None:
 
     source = Path(neo4j.__file__).read_text(encoding="utf-8")
     called = set(re.findall(r'(?:_read|_write|_collected|query)\(\s*"([a-z_]+)"', source))
-    listed = {*neo4j._SCHEMA, *neo4j._UPSERT.values(), *neo4j._EXISTING.values()}
+    listed = {
+        *neo4j._SCHEMA,
+        *neo4j._UPSERT.values(),
+        *neo4j._CREATE.values(),
+        *neo4j._EXISTING.values(),
+    }
     used = called | listed
     assert used == set(names())
     # every statement takes its values as parameters: no quoted literals in the files

@@ -11,7 +11,8 @@ validation; the big tables of a one-dataset import from several threads (see ``_
 A crash part-way leaves the batches committed so far: every firm, chain or link they
 hold is complete and correct, the others are missing, and a chain whose leaders (or a segment
 whose feeds) were being replaced may have lost its old list without the new one yet. Running the
-same import again completes it: every write is a MERGE on the natural key, so nothing is doubled.
+same import again completes it: what is already there is found by its natural key and updated
+(MERGE), only what is missing is created (see ``_New``), so nothing is doubled.
 """
 
 from __future__ import annotations
@@ -73,10 +74,19 @@ _UPSERT = {
     Table.SUPPLY: "upsert_supply",
     Table.CERTIFICATES: "upsert_certificates",
 }
+# Rows new to the store go through CREATE statements, which skip MERGE's look-ups and locks on
+# both ends of each relationship (supply links are about a third faster to write; see _New).
+_CREATE = {
+    Table.ENTERPRISES: "create_enterprises",
+    Table.MEMBERS: "create_members",
+    Table.SUPPLY: "create_supply",
+    Table.CERTIFICATES: "create_certificates",
+}
 _EXISTING = {
     Table.ENTERPRISES: "existing_enterprises",
     Table.CHAINS: "existing_chains",
     Table.BODIES: "existing_bodies",
+    Table.CERTIFICATES: "existing_certificates",
 }
 _KEYS_PER_QUERY = 10_000
 
@@ -115,43 +125,75 @@ def _chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
     return (keys[i : i + _KEYS_PER_QUERY] for i in range(0, len(keys), _KEYS_PER_QUERY))
 
 
+class _New:
+    """Splits an import's batches into rows new to the store and rows that update it.
+
+    Only for imports in which no key repeats. A firm or certificate is new when the store does
+    not hold its key just before its batch is written; a membership or supply link is new when
+    one of its firms was created by this import, since no link to a firm can predate it. A
+    re-run after a crash finds the firms written so far and updates them instead, and two
+    imports racing to create one firm or certificate are stopped by the uniqueness constraint.
+    """
+
+    def __init__(self, store: Neo4jStore) -> None:
+        self._store = store
+        self._created: set[str] = set()  # firms this import created
+
+    def __call__(self, table: Table, batch: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+        new: list[Any] = []
+        old: list[Any] = []
+        if table is Table.ENTERPRISES or table is Table.CERTIFICATES:
+            held = self._store.existing(table, {row[0] for row in batch})
+            for row in batch:
+                (old if row[0] in held else new).append(row)
+            if table is Table.ENTERPRISES:
+                self._created.update(row.uscc for row in new)
+        elif table is Table.MEMBERS:
+            for row in batch:
+                (new if row.uscc in self._created else old).append(row)
+        elif table is Table.SUPPLY:
+            created = self._created
+            for row in batch:
+                (new if row.supplier in created or row.customer in created else old).append(row)
+        else:
+            old = list(batch)
+        return new, old
+
+
 class _Writers:
     """Threads that each write one share of a table's rows, one transaction at a time.
 
     With one thread it still pays: the next batch is made ready while the server writes one.
     """
 
-    def __init__(
-        self, store: Neo4jStore, statement: str, count: int, hot: str = "", order: str = ""
-    ) -> None:
-        self._store, self._statement, self._hot, self._order = store, statement, hot, order
+    def __init__(self, store: Neo4jStore, count: int, hot: str = "", order: str = "") -> None:
+        self._store, self._hot, self._order = store, hot, order
         self._pools = [
             ThreadPoolExecutor(1, thread_name_prefix="neo4j-write") for _ in range(count)
         ]
         self._pending: list[deque[Future[None]]] = [deque() for _ in range(count)]
-        self._shares: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+        self._shares: dict[tuple[str, int], list[dict[str, Any]]] = {}
 
-    def send(self, share: int, rows: list[dict[str, Any]]) -> None:
+    def send(self, share: int, statement: str, rows: list[dict[str, Any]]) -> None:
         """Queue one transaction for writer ``share``; waits while it has two queued."""
         pending = self._pending[share]
         while len(pending) >= 2:
             pending.popleft().result()
-        pending.append(self._pools[share].submit(self._store._write, self._statement, rows=rows))
+        pending.append(self._pools[share].submit(self._store._write, statement, rows=rows))
 
-    def spread(self, batch: Sequence[Any], size: int) -> None:
-        """Deal a batch's rows to the writers by their hot column; send each share when full."""
-        count = len(self._shares)
-        for row in batch:
-            record = row._asdict()
-            share = zlib.crc32(str(record[self._hot]).encode()) % count
-            self._shares[share].append(record)
-            if len(self._shares[share]) >= size:
-                self._flush(share)
+    def spread(self, statement: str, records: Iterable[dict[str, Any]], size: int) -> None:
+        """Deal rows to the writers by their hot column; send each share when it is full."""
+        count = len(self._pending)
+        for record in records:
+            key = (statement, zlib.crc32(str(record[self._hot]).encode()) % count)
+            share = self._shares.setdefault(key, [])
+            share.append(record)
+            if len(share) >= size:
+                self._flush(key)
 
-    def _flush(self, share: int) -> None:
-        rows = sorted(self._shares[share], key=itemgetter(self._order))
-        self._shares[share] = []
-        self.send(share, rows)
+    def _flush(self, key: tuple[str, int]) -> None:
+        rows = sorted(self._shares.pop(key), key=itemgetter(self._order))
+        self.send(key[1], key[0], rows)
 
     def __enter__(self) -> _Writers:
         return self
@@ -159,9 +201,8 @@ class _Writers:
     def __exit__(self, *exc: object) -> None:
         try:
             if exc[0] is None:  # on an error, what is queued is dropped: nothing more is written
-                for share, rows in enumerate(self._shares):
-                    if rows:
-                        self._flush(share)
+                for key in list(self._shares):
+                    self._flush(key)
                 for pending in self._pending:
                     while pending:
                         pending.popleft().result()
@@ -260,6 +301,8 @@ class Neo4jStore:
         for name in _SCHEMA:
             self._write(name)
         written = dict.fromkeys(Table, 0)
+        # when no key repeats in the import, rows new to the store are created without MERGE
+        split = _New(self) if rows.keys_unique else None
         for table in Table:
             replaced = rows.replaces(table)
             if table is Table.LEADERS:
@@ -272,16 +315,19 @@ class Neo4jStore:
             parallel = self._writers > 1 and rows.keys_unique and table in _HOT
             with _Writers(
                 self,
-                _UPSERT[table],
                 self._writers if parallel else 1,
                 _HOT.get(table, ""),
                 _ORDER.get(table, ""),
             ) as writers:
                 for batch in rows.batches(table, batch_size):
-                    if parallel:
-                        writers.spread(batch, batch_size)
-                    else:
-                        writers.send(0, [row._asdict() for row in batch])
+                    new, old = split(table, batch) if split else ([], batch)
+                    for statement, part in ((_CREATE.get(table, ""), new), (_UPSERT[table], old)):
+                        if not part:
+                            continue
+                        if parallel:
+                            writers.spread(statement, (row._asdict() for row in part), batch_size)
+                        else:
+                            writers.send(0, statement, [row._asdict() for row in part])
                     written[table] += len(batch)
                     if progress is not None:
                         progress(len(batch))

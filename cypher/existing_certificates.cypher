@@ -1,0 +1,3 @@
+UNWIND $keys AS key
+MATCH (x:Certificate {cert_no: key})
+RETURN x.cert_no AS key
