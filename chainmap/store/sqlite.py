@@ -132,11 +132,14 @@ SELECT e.uscc, e.name, e.region_code, e.industry_code, e.employees, e.revenue, e
 FROM json_each(:firms) AS j JOIN enterprises AS e ON e.uscc = j.value
 ORDER BY e.uscc
 """
+# The unary + keeps SQLite from probing the primary key once per (supplier, listed customer)
+# pair, which made a 6,600-firm chain read take 10 s instead of 0.07 s: the customer list is
+# checked as a filter on the rows of each supplier instead.
 _FIRM_SUPPLY = """
 WITH f(uscc) AS (SELECT value FROM json_each(:firms))
 SELECT s.supplier, s.customer, s.product, s.share, s.annual_value
 FROM f JOIN supply AS s ON s.supplier = f.uscc
-WHERE s.customer IN (SELECT uscc FROM f)
+WHERE +s.customer IN (SELECT uscc FROM f)
 ORDER BY s.supplier, s.customer, s.product
 """
 _FIRM_CERTIFICATES = """
