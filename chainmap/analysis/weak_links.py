@@ -1,0 +1,311 @@
+"""Weak links: firms a leader depends on that certification does not protect, scored and explained.
+
+Every figure is computed per leader: a firm supplying two leaders of a chain has one row for
+each, with that leader's exposure, dominators and single-sourcing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from chainmap.analysis.certification import CertState, certification
+from chainmap.analysis.flow import components, exposure
+from chainmap.analysis.structure import dominance, hhi, single_sourced
+from chainmap.analysis.upstream import Upstream, upstream
+from chainmap.analysis.weights import Weights
+
+__all__ = ["REASONS", "FirmFigures", "analyse_leader", "chain_leaders", "select", "weak_links"]
+
+#: reason codes, in the order they are listed, with their Chinese and English labels
+REASONS: dict[str, tuple[str, str]] = {
+    "uncertified": ("无有效质量管理体系认证证书", "holds no QMS certificate"),
+    "certificate_revoked": ("认证证书已被撤销", "its certificate was revoked"),
+    "certificate_withdrawn": ("认证证书已注销", "its certificate was withdrawn"),
+    "certificate_expired": ("认证证书已过期", "its certificate has expired"),
+    "certificate_suspended": ("认证证书被暂停", "its certificate is suspended"),
+    "certificate_expiring": ("认证证书即将到期", "its certificate expires soon"),
+    "single_point_of_failure": ("单点故障", "a single point of failure"),
+    "single_source": ("独家供应", "a sole source"),
+    "high_exposure": ("链主采购敞口高", "high exposure"),
+    "concentrated": ("采购集中度高", "a concentrated supply"),
+    "low_maturity": ("质量管理成熟度低", "low QMS maturity"),
+}
+_CERT_REASON = {
+    CertState.NONE: "uncertified",
+    CertState.REVOKED: "certificate_revoked",
+    CertState.WITHDRAWN: "certificate_withdrawn",
+    CertState.EXPIRED: "certificate_expired",
+    CertState.SUSPENDED: "certificate_suspended",
+    CertState.EXPIRING: "certificate_expiring",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FirmFigures:
+    """One firm's figures towards one leader (see docs/analysis.md for each)."""
+
+    leader: str
+    uscc: str
+    name: str
+    segment: str
+    region_code: str
+    industry_code: str
+    size: str | None
+    maturity: int | None
+    certification: str
+    cert_no: str | None
+    cert_expires_on: date | None
+    exposure: float
+    dominated_count: int
+    dominated_share: float
+    single_point_of_failure: bool
+    single_source: bool
+    sole_supplies: int
+    largest_share: float
+    concentrated: bool
+    in_loop: bool
+    dependence: float
+    risk: float
+    score: float
+    reasons: tuple[str, ...]
+    explanation_zh: str
+    explanation_en: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping (dates as ISO text, reasons as a list)."""
+        out = {name: getattr(self, name) for name in self.__slots__}
+        out["cert_expires_on"] = self.cert_expires_on.isoformat() if self.cert_expires_on else None
+        out["reasons"] = list(self.reasons)
+        return out
+
+
+def chain_leaders(graph: nx.DiGraph) -> list[str]:
+    """The leaders of the graph's chain(s) that are firms of the graph, in USCC order."""
+    return [u for u in graph.graph.get("leaders", []) if u in graph]
+
+
+def _segment_of(graph: nx.DiGraph, uscc: str) -> str:
+    chains = {c.chain_id for c in graph.graph.get("chains", [])}
+    found = [s for c, s in graph.nodes[uscc].get("segments", []) if not chains or c in chains]
+    return ";".join(sorted(found))
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.1f}%" if x >= 0.001 else f"{100 * x:.3f}%"
+
+
+def _explain(
+    reasons: Sequence[str], cert: str, expires: date | None, figures: dict[str, Any]
+) -> tuple[str, str]:
+    """One sentence in Chinese and one in English naming each reason with its figure."""
+    zh: list[str] = []
+    en: list[str] = []
+    for reason in reasons:
+        if reason == "uncertified":
+            zh.append("无有效质量管理体系认证证书")
+            en.append("holds no QMS certificate in force")
+        elif reason == "certificate_expiring":
+            zh.append(f"认证证书将于 {expires} 到期")
+            en.append(f"its certificate expires on {expires}")
+        elif reason.startswith("certificate_"):
+            zh.append(REASONS[reason][0])
+            en.append(REASONS[reason][1])
+        elif reason == "single_point_of_failure":
+            n, share = figures["dominated_count"], _percent(figures["dominated_share"])
+            zh.append(f"是 {n} 家企业通往链主的必经节点（单点故障，承载链主采购额 {share}）")
+            en.append(
+                f"every supply path of {n} firm{'s' if n != 1 else ''} to the leader passes "
+                f"through it (single point of failure, {share} of the leader's purchases)"
+            )
+        elif reason == "single_source":
+            n = figures["sole_supplies"]
+            zh.append(f"为 {n} 项采购的唯一供应商")
+            en.append(f"sole supplier of {n} purchase{'s' if n != 1 else ''}")
+        elif reason == "high_exposure":
+            share = _percent(figures["exposure"])
+            zh.append(f"链主采购额的 {share} 经由该企业")
+            en.append(f"{share} of the leader's purchases flow through it")
+        elif reason == "concentrated":
+            share = _percent(figures["largest_share"])
+            zh.append(f"占某客户采购额的 {share}，该客户采购高度集中")
+            en.append(f"holds {share} of a customer's concentrated purchases")
+        elif reason == "low_maturity":
+            zh.append(f"质量管理成熟度仅为 {figures['maturity']} 级")
+            en.append(f"its QMS maturity is only level {figures['maturity']}")
+    if not zh:
+        return (f"认证状态：{CertState(cert).label_zh}。", f"certification: {cert}.")
+    return "；".join(zh) + "。", "; ".join(en).capitalize() + "."
+
+
+def _customer_concentration(up: Upstream, weights: Weights) -> tuple[list[float], list[bool]]:
+    """Each firm's largest share of a customer's purchases, and whether it holds a large share
+    of purchases that are concentrated (two or more suppliers, HHI at the threshold or above)."""
+    limits = weights.thresholds
+    largest = [0.0] * len(up)
+    concentrated = [False] * len(up)
+    for links in up.suppliers:
+        index = hhi([w for _, w in links]) if len(links) > 1 else 10_000.0
+        for u, w in links:
+            if w > largest[u]:
+                largest[u] = w
+            if (
+                len(links) > 1
+                and index >= limits.concentration_hhi
+                and w >= limits.concentration_share
+            ):
+                concentrated[u] = True
+    return largest, concentrated
+
+
+def analyse_leader(
+    graph: nx.DiGraph, leader: str, as_of: date, weights: Weights
+) -> list[FirmFigures]:
+    """Figures of every firm upstream of ``leader`` (the leader itself excluded), best score first.
+
+    Ties in score are broken by USCC, so the same data always gives the same order.
+    """
+    up = upstream(graph, leader)
+    loops = components(up)
+    flow = exposure(up, loops)
+    dom = dominance(up)
+    sole = single_sourced(graph, set(up.firms))
+    largest, concentrated = _customer_concentration(up, weights)
+    dep, risk_w, cert_risk, limits = (
+        weights.dependence,
+        weights.risk,
+        weights.certification_risk,
+        weights.thresholds,
+    )
+    found: list[FirmFigures] = []
+    nodes = graph.nodes
+    for i in range(1, len(up)):
+        uscc = up.firms[i]
+        attrs = nodes[uscc]
+        cert = certification(attrs.get("certificates", ()), as_of, limits.expiring_days)
+        maturity: int | None = attrs.get("maturity")
+        spof = dom.dominated[i] > 0
+        sole_count = len(sole.get(uscc, ()))
+        dominated_share = flow[i] * dom.from_dominated[i]
+        dependence = min(
+            1.0,
+            dep.exposure * min(1.0, flow[i] / limits.high_exposure)
+            + (dep.single_point_of_failure if spof else 0.0)
+            + (dep.single_source if sole_count else 0.0)
+            + (dep.concentrated if concentrated[i] else 0.0),
+        )
+        gap = (5 - maturity) / 4 if maturity is not None else limits.unknown_maturity_gap
+        risk = min(
+            1.0,
+            risk_w.certification * getattr(cert_risk, cert.state.value)
+            + risk_w.maturity_gap * max(0.0, min(1.0, gap)),
+        )
+        reasons: list[str] = []
+        if cert.state in _CERT_REASON:
+            reasons.append(_CERT_REASON[cert.state])
+        if spof:
+            reasons.append("single_point_of_failure")
+        if sole_count:
+            reasons.append("single_source")
+        if flow[i] >= limits.high_exposure:
+            reasons.append("high_exposure")
+        if concentrated[i]:
+            reasons.append("concentrated")
+        if maturity is not None and maturity <= limits.low_maturity:
+            reasons.append("low_maturity")
+        expires = cert.certificate.expires_on if cert.certificate else None
+        figures = {
+            "dominated_count": dom.dominated[i],
+            "dominated_share": dominated_share,
+            "sole_supplies": sole_count,
+            "exposure": flow[i],
+            "largest_share": largest[i],
+            "maturity": maturity,
+        }
+        zh, en = _explain(reasons, cert.state.value, expires, figures)
+        found.append(
+            FirmFigures(
+                leader=leader,
+                uscc=uscc,
+                name=attrs.get("name", ""),
+                segment=_segment_of(graph, uscc),
+                region_code=attrs.get("region_code", ""),
+                industry_code=attrs.get("industry_code", ""),
+                size=attrs.get("size"),
+                maturity=maturity,
+                certification=cert.state.value,
+                cert_no=cert.certificate.cert_no if cert.certificate else None,
+                cert_expires_on=expires,
+                exposure=flow[i],
+                dominated_count=dom.dominated[i],
+                dominated_share=dominated_share,
+                single_point_of_failure=spof,
+                single_source=bool(sole_count),
+                sole_supplies=sole_count,
+                largest_share=largest[i],
+                concentrated=concentrated[i],
+                in_loop=loops.looped(i),
+                dependence=dependence,
+                risk=risk,
+                score=dependence * risk,
+                reasons=tuple(reasons),
+                explanation_zh=zh,
+                explanation_en=en,
+            )
+        )
+    found.sort(key=lambda f: (-f.score, f.uscc))
+    return found
+
+
+def weak_links(
+    graph: nx.DiGraph,
+    as_of: date,
+    weights: Weights,
+    leaders: Iterable[str] | None = None,
+) -> list[FirmFigures]:
+    """Figures of the firms upstream of each leader (all the chain's by default), leader by leader."""
+    chosen = chain_leaders(graph) if leaders is None else list(leaders)
+    found: list[FirmFigures] = []
+    for leader in chosen:
+        found.extend(analyse_leader(graph, leader, as_of, weights))
+    return found
+
+
+def select(
+    figures: Iterable[FirmFigures],
+    *,
+    min_score: float = 0.0,
+    region: str | None = None,
+    industry: str | None = None,
+    segment: str | None = None,
+    sizes: Iterable[str] | None = None,
+    top: int | None = None,
+) -> list[FirmFigures]:
+    """The rows that pass every filter given, at most ``top`` per leader, order kept.
+
+    ``region`` is a region-code prefix; ``industry`` a GB/T 4754 code prefix (a section letter
+    such as ``C`` or a division such as ``C38``); ``segment`` a segment id of the chain.
+    """
+    wanted = set(sizes) if sizes is not None else None
+    per_leader: dict[str, int] = {}
+    chosen: list[FirmFigures] = []
+    for f in figures:
+        if f.score < min_score:
+            continue
+        if region and not f.region_code.startswith(region):
+            continue
+        if industry and not f.industry_code.startswith(industry):
+            continue
+        if segment and segment not in f.segment.split(";"):
+            continue
+        if wanted is not None and f.size not in wanted:
+            continue
+        if top is not None and per_leader.get(f.leader, 0) >= top:
+            continue
+        per_leader[f.leader] = per_leader.get(f.leader, 0) + 1
+        chosen.append(f)
+    return chosen
