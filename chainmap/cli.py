@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -29,7 +30,7 @@ from rich.table import Table as RichTable
 from typer.core import TyperGroup
 
 from chainmap.config import get_settings
-from chainmap.errors import ChainmapError, ValidationFailed
+from chainmap.errors import ChainmapError, ConfigError, ValidationFailed
 from chainmap.ingest import Problem, write_problems_csv
 from chainmap.ingest.load import ImportResult, import_datasets
 from chainmap.store import STAT_KEYS, open_store
@@ -51,10 +52,12 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except ValidationFailed as error:
             _print_problems(error.problems)
-            err_console.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except ChainmapError as error:
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(error.exit_code) from None
 
 
@@ -286,6 +289,361 @@ def stats(
         console.print(listing)
 
 
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+ChainOption = Annotated[
+    str, typer.Option("--chain", help="Chain id (`chainmap stats` lists them).", show_default=False)
+]
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Date certificates are judged on, YYYY-MM-DD. Default: today.",
+        show_default=False,
+    ),
+]
+WeightsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--weights",
+        help="TOML file of score weights and thresholds (docs/analysis.md). "
+        "Also read from CHAINMAP_WEIGHTS.",
+        show_default=False,
+    ),
+]
+
+
+def _as_of(value: datetime | None) -> date:
+    return value.date() if value is not None else date.today()
+
+
+def _sizes(value: str | None) -> list[str] | None:
+    """``micro,small`` (or 微型,小型) -> size class values; an unknown word is an error."""
+    if value is None:
+        return None
+    from chainmap.enums import SizeClass
+
+    by_word = {c.value: c.value for c in SizeClass} | {c.label_zh: c.value for c in SizeClass}
+    words = [w.strip() for w in value.replace("，", ",").split(",") if w.strip()]
+    unknown = [w for w in words if w.lower() not in by_word and w not in by_word]
+    if unknown or not words:
+        raise typer.BadParameter(
+            f"unknown size class {', '.join(unknown) or repr(value)}; "
+            "use micro, small, medium, large (or 微型, 小型, 中型, 大型), comma-separated",
+            param_hint="--size",
+        )
+    return [by_word.get(w.lower(), by_word.get(w, w)) for w in words]
+
+
+def _short(value: float) -> str:
+    if value == 0:
+        return "0%"
+    return f"{100 * value:.2f}%" if value >= 0.0001 else f"{100 * value:.4f}%"
+
+
+def _emit(text: str, out: Path | None, bom: bool = False) -> None:
+    """Print ``text``, or write it to ``out`` (UTF-8; with a BOM for CSV files Excel opens)."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {out}: {error.strerror}") from None
+    err_console.print(f"wrote {out}")
+
+
+@app.command("weak-links")
+def weak_links_(
+    chain: ChainOption,
+    leader: Annotated[
+        str | None,
+        typer.Option("--leader", help="Only this leader's suppliers (USCC).", show_default=False),
+    ] = None,
+    as_of: AsOfOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, help="At most N firms per leader.")
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="Region code prefix, e.g. 32 or 3205.", show_default=False),
+    ] = None,
+    industry: Annotated[
+        str | None,
+        typer.Option(
+            "--industry", help="GB/T 4754 code prefix, e.g. C or C38.", show_default=False
+        ),
+    ] = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", help="Segment id of the chain.", show_default=False)
+    ] = None,
+    size: Annotated[
+        str | None,
+        typer.Option("--size", help="Size classes, e.g. micro,small.", show_default=False),
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=1.0,
+            help="Lowest score listed. Default: min_score of the weights (0.1).",
+            show_default=False,
+        ),
+    ] = None,
+    weights: WeightsOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = (
+        ReportFormat.table
+    ),
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the table's reasons.")] = (
+        Lang.zh
+    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write json/csv to this file instead.", show_default=False),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """List a chain's **weak links** (薄弱环节), highest score first, leader by leader.
+
+    A weak link is a firm the leader depends on (exposure, single point of failure, sole source,
+    concentrated supply) that certification does not protect (no certificate in force, or one
+    expiring, suspended ...). Figures are per leader: a firm supplying two leaders is listed
+    under each. docs/analysis.md explains every column.
+    """
+    from chainmap.analysis import select, weak_links
+    from chainmap.reports import (
+        WEAK_LINK_COLUMNS,
+        chain_graph,
+        csv_text,
+        figures_rows,
+        json_text,
+        leaders_to_analyse,
+        weights_from,
+    )
+
+    sizes = _sizes(size)
+    settings = get_settings(store=store, weights=weights)
+    chosen = weights_from(settings.weights)
+    day = _as_of(as_of)
+    with open_store(settings.store) as opened:
+        graph = chain_graph(opened, chain)
+    leaders = leaders_to_analyse(graph, chain, leader)
+    rows = select(
+        weak_links(graph, day, chosen, leaders),
+        min_score=chosen.thresholds.min_score if min_score is None else min_score,
+        region=region,
+        industry=industry,
+        segment=segment,
+        sizes=sizes,
+        top=top,
+    )
+    if format is ReportFormat.json:
+        _emit(json_text(figures_rows(rows)), out)
+        return
+    if format is ReportFormat.csv:
+        _emit(csv_text(figures_rows(rows), WEAK_LINK_COLUMNS), out, bom=True)
+        return
+    names = {u: graph.nodes[u].get("name", "") for u in leaders}
+    for lead in leaders:
+        mine = [f for f in rows if f.leader == lead]
+        table = RichTable(
+            title=f"Weak links of {chain} for leader {names[lead]} ({lead}), on {day}",
+            caption=f"{len(mine)} firm(s)" + ("" if mine else ": none above the minimum score"),
+        )
+        for column, justify in (
+            ("#", "right"),
+            ("firm", "left"),
+            ("segment", "left"),
+            ("certificate", "left"),
+            ("exposure", "right"),
+            ("dominated", "right"),
+            ("score", "right"),
+        ):
+            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for rank, f in enumerate(mine, 1):
+            table.add_row(
+                str(rank),
+                f"{f.name}\n{f.uscc}",
+                f.segment,
+                f.certification,
+                _short(f.exposure),
+                str(f.dominated_count),
+                f"{f.score:.3f}",
+            )
+        console.print(table)
+        for rank, f in enumerate(mine, 1):  # the reasons below the table: readable when narrow
+            why = f.explanation_zh if lang is Lang.zh else f.explanation_en
+            console.print(f"  {rank}. {why}", highlight=False)
+
+
+@app.command()
+def segments(
+    chain: ChainOption,
+    as_of: AsOfOption = None,
+    weights: WeightsOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = (
+        ReportFormat.table
+    ),
+    store: StoreOption = None,
+) -> None:
+    """Show each **segment** (环节) of a chain, upstream to downstream: firms, certification
+    coverage by count and by exposure, weak links, single-sourced purchases, alternatives per
+    purchase and concentration (HHI)."""
+    from chainmap.analysis import SegmentFigures, segment_view, weak_links
+    from chainmap.reports import chain_graph, csv_text, json_text, weights_from
+
+    settings = get_settings(store=store, weights=weights)
+    chosen = weights_from(settings.weights)
+    day = _as_of(as_of)
+    with open_store(settings.store) as opened:
+        graph = chain_graph(opened, chain)
+    view = segment_view(graph, weak_links(graph, day, chosen), day, chosen)
+    rows = [s.as_dict() for s in view]
+    if format is ReportFormat.json:
+        sys.stdout.write(json_text(rows))
+        return
+    if format is ReportFormat.csv:
+        sys.stdout.write(csv_text(rows, SegmentFigures.__slots__))
+        return
+
+    def share(x: float | None) -> str:
+        return "" if x is None else f"{x:.0%}"
+
+    table = RichTable(title=f"Segments of {chain}, certificates judged on {day}")
+    table.add_column("segment", overflow="fold", min_width=10)
+    for column in ("firms", "certified", "by exposure", "weak links", "single-sourced"):
+        table.add_column(column, justify="right")
+    for column in ("alternatives", "HHI", "regional HHI"):
+        table.add_column(column, justify="right")
+    for s in view:
+        table.add_row(
+            f"{s.name}\n{s.segment_id}",
+            f"{s.firms:,}",
+            f"{s.certified:,} ({share(s.coverage)})",
+            share(s.exposure_coverage),
+            f"{s.weak_links:,}",
+            f"{s.single_sourced:,} / {s.purchases:,}",
+            "" if s.alternatives is None else f"{s.alternatives:.2f}",
+            "" if s.hhi is None else f"{s.hhi:,.0f}",
+            "" if s.regional_hhi is None else f"{s.regional_hhi:,.0f}",
+        )
+    console.print(table)
+
+
+@app.command("what-if")
+def what_if_(
+    chain: ChainOption,
+    fail: Annotated[
+        str,
+        typer.Option(
+            "--fail",
+            help="USCCs of the firms that stop supplying, comma-separated.",
+            show_default=False,
+        ),
+    ],
+    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+    store: StoreOption = None,
+) -> None:
+    """What each leader of a chain loses if some firms stop supplying: the share of its
+    purchases lost (no rerouting) and the firms left with no supply path to it."""
+    from chainmap.analysis import what_if
+    from chainmap.reports import chain_graph, json_text
+
+    failed = [u.strip().upper() for u in fail.replace("，", ",").split(",") if u.strip()]
+    if not failed:
+        raise typer.BadParameter("name at least one USCC", param_hint="--fail")
+    with open_store(_store_url(store)) as opened:
+        graph = chain_graph(opened, chain)
+    found = what_if(graph, failed)
+    if format is OutputFormat.json:
+        sys.stdout.write(json_text([w.as_dict() for w in found]))
+        return
+    table = RichTable(title=f"{chain}: if {', '.join(failed)} stop supplying")
+    for column in ("leader", "purchases lost", "firms cut off", "first cut off"):
+        table.add_column(column, overflow="fold")
+    for w in found:
+        shown = ", ".join(w.cut_off[:5]) + (" ..." if len(w.cut_off) > 5 else "")
+        table.add_row(
+            f"{graph.nodes[w.leader].get('name', '')}\n{w.leader}",
+            _short(w.lost_share),
+            f"{len(w.cut_off):,}",
+            shown,
+        )
+    console.print(table)
+
+
+@app.command()
+def robustness(
+    chain: ChainOption,
+    as_of: AsOfOption = None,
+    weights: WeightsOption = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=100, help="Random runs.")] = 10,
+    points: Annotated[
+        int, typer.Option("--points", min=2, max=200, help="Points on each curve.")
+    ] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random orders.")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also draw the curves into this PNG file.", show_default=False),
+    ] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+    store: StoreOption = None,
+) -> None:
+    """Removal curves: the share of each leader's purchases still supplied as its upstream firms
+    are removed in weak-link score order, against random orders (mean of the runs), with the
+    R index (mean of a curve; lower means more fragile)."""
+    from chainmap.analysis import robustness as curves
+    from chainmap.analysis import weak_links
+    from chainmap.reports import chain_graph, json_text, weights_from
+
+    if out is not None and out.suffix.lower() != ".png":
+        raise typer.BadParameter("the plot is written as PNG: name a .png file", param_hint="--out")
+    settings = get_settings(store=store, weights=weights)
+    chosen = weights_from(settings.weights)
+    day = _as_of(as_of)
+    with open_store(settings.store) as opened:
+        graph = chain_graph(opened, chain)
+    with _progress("removal curves"):
+        found = curves(graph, weak_links(graph, day, chosen), runs=runs, points=points, seed=seed)
+    if out is not None:
+        from chainmap.plots import removal_plot
+
+        removal_plot(found, out, title=f"{chain}: removal curves ({day})")
+        err_console.print(f"wrote {out}")
+    if format is OutputFormat.json:
+        sys.stdout.write(json_text([r.as_dict() for r in found]))
+        return
+    for r in found:
+        table = RichTable(
+            title=f"Leader {graph.nodes[r.leader].get('name', '')} ({r.leader}): "
+            f"{r.firms:,} upstream firms",
+            caption=f"R index: by score {r.targeted.r_index:.3f}, "
+            f"random {r.random_mean.r_index:.3f}",
+        )
+        for column in ("firms removed", "supplied (by score)", "supplied (random mean)"):
+            table.add_column(column, justify="right")
+        for k, a, b in zip(
+            r.targeted.removed, r.targeted.supplied, r.random_mean.supplied, strict=True
+        ):
+            table.add_row(f"{k:,}", f"{a:.1%}", f"{b:.1%}")
+        console.print(table)
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo store and data.")] = Path(
@@ -316,7 +674,7 @@ def demo(
     table = RichTable(title=f"Chains, certificates in force on {result.as_of}")
     table.add_column("chain", no_wrap=True)
     table.add_column("name", overflow="fold")  # wrap long Chinese names rather than cut them
-    for column in ("leaders", "firms", "supply links", "certified", "share"):
+    for column in ("leaders", "firms", "supply links", "certified", "share", "weak links"):
         table.add_column(column, justify="right")
     for row in result.chains:
         table.add_row(
@@ -327,8 +685,10 @@ def demo(
             f"{row.links:,}",
             f"{row.certified:,}",
             f"{row.certified_share:.0%}",
+            f"{row.weak_links:,}",
         )
     console.print(table)
+    console.print(f"  weak links: {result.weak_links_dir} (one CSV per chain)")
     console.print(f"  summary: {result.summary_path}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import AliasChoices, Field, ValidationError
@@ -48,6 +49,11 @@ class Settings(BaseSettings):
         ge=1,
         le=16,
         description="threads writing an import of one dataset into Neo4j",
+    )
+    weights: Path | None = Field(
+        None,
+        description="TOML file of weak-link score weights and thresholds "
+        "(default: chainmap/analysis/weights.toml)",
     )
     workers: int = Field(
         0,

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from chainmap.analysis import load_weights, select, weak_links
 from chainmap.enums import CertStatus
 from chainmap.graph import to_digraph
 from chainmap.ingest.load import import_datasets
@@ -27,6 +28,7 @@ class ChainSummary:
     firms: int
     links: int
     certified: int  # firms holding a certificate in force on the demo's date
+    weak_links: int  # rows of its weak-link list (a firm once per leader it supplies)
 
     @property
     def certified_share(self) -> float:
@@ -43,6 +45,7 @@ class DemoResult:
     import_seconds: float
     chains: list[ChainSummary]
     summary_path: Path
+    weak_links_dir: Path
 
 
 def run_demo(
@@ -57,12 +60,18 @@ def run_demo(
     """Generate a dataset into ``out/data``, import it into a fresh ``out/chainmap.db``, summarize.
 
     Only the demo's own files in ``out`` are replaced: ``data/``, ``chainmap.db`` (with its WAL
-    files) and ``summary.json``.
+    files), ``weak-links/`` (one CSV per chain, UTF-8 with BOM for Excel) and ``summary.json``.
     """
+    from chainmap.reports import WEAK_LINK_COLUMNS, csv_text, figures_rows
+
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
+    weak_dir = out / "weak-links"
+    for folder in (data_dir, weak_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
+    weak_dir.mkdir()
+    weights = load_weights()
     db = out / "chainmap.db"
     for leftover in (db, db.with_name("chainmap.db-wal"), db.with_name("chainmap.db-shm")):
         leftover.unlink(missing_ok=True)
@@ -84,6 +93,10 @@ def run_demo(
                     in_force(CertStatus(c.status), c.issued_on, c.expires_on, as_of) for c in certs
                 )
             )
+            weak = select(weak_links(graph, as_of, weights), min_score=weights.thresholds.min_score)
+            (weak_dir / f"{chain.chain_id}.csv").write_text(
+                csv_text(figures_rows(weak), WEAK_LINK_COLUMNS), encoding="utf-8-sig"
+            )
             rows.append(
                 ChainSummary(
                     chain.chain_id,
@@ -92,6 +105,7 @@ def run_demo(
                     graph.number_of_nodes(),
                     graph.number_of_edges(),
                     certified,
+                    len(weak),
                 )
             )
         counts = store.stats()
@@ -115,4 +129,5 @@ def run_demo(
         import_seconds=result.seconds,
         chains=rows,
         summary_path=summary_path,
+        weak_links_dir=weak_dir,
     )

@@ -56,10 +56,36 @@ class SegmentFigures:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
+def _flow_order(graph: nx.DiGraph, chains: set[str]) -> list[Any]:
+    """The chain's segments in the order goods flow (feeds), stage then id breaking ties; by
+    stage and id alone when the feeds loop."""
+    segments = {
+        s.segment_id: s
+        for s in graph.graph.get("segments", [])
+        if not chains or s.chain_id in chains
+    }
+
+    def rank(segment_id: str) -> tuple[int, str]:
+        return (_STAGE_RANK.get(segments[segment_id].stage or "", 3), segment_id)
+
+    feeds = nx.DiGraph()
+    feeds.add_nodes_from(segments)
+    feeds.add_edges_from(
+        (f.from_segment, f.to_segment)
+        for f in graph.graph.get("feeds", [])
+        if f.from_segment in segments and f.to_segment in segments
+    )
+    try:
+        order = list(nx.lexicographical_topological_sort(feeds, key=rank))
+    except nx.NetworkXUnfeasible:
+        order = sorted(segments, key=rank)
+    return [segments[s] for s in order]
+
+
 def segment_view(
     graph: nx.DiGraph, figures: Sequence[FirmFigures], as_of: date, weights: Weights
 ) -> list[SegmentFigures]:
-    """Figures of each segment of the graph's chain, upstream to downstream.
+    """Figures of each segment of the graph's chain, in the order goods flow between them.
 
     A firm's chain exposure is the mean of its exposure to each leader (a firm upstream of one
     leader of two counts half of that leader's figure). ``purchases`` are the (customer, product)
@@ -80,8 +106,7 @@ def segment_view(
         for chain_id, segment_id in attrs.get("segments", ()):
             if not chains or chain_id in chains:
                 members[segment_id].append(uscc)
-    segments = [s for s in graph.graph.get("segments", []) if not chains or s.chain_id in chains]
-    segments.sort(key=lambda s: (_STAGE_RANK.get(s.stage or "", 3), s.segment_id))
+    segments = _flow_order(graph, chains)
     found = []
     for seg in segments:
         firms = sorted(members.get(seg.segment_id, []))

@@ -139,7 +139,8 @@ def _explain(
             en.append(f"its QMS maturity is only level {figures['maturity']}")
     if not zh:
         return (f"认证状态：{CertState(cert).label_zh}。", f"certification: {cert}.")
-    return "；".join(zh) + "。", "; ".join(en).capitalize() + "."
+    sentence = "; ".join(en)
+    return "；".join(zh) + "。", sentence[0].upper() + sentence[1:] + "."
 
 
 def _customer_concentration(up: Upstream, weights: Weights) -> tuple[list[float], list[bool]]:
