@@ -104,7 +104,10 @@ def components(up: Upstream) -> Components:
                 if of[u] != k:
                     weight[u] = weight.get(u, 0.0) + w
         total = sum(weight.values())
-        outside.append(tuple((u, w / total) for u, w in sorted(weight.items())))
+        if total > 0:
+            outside.append(tuple((u, w / total) for u, w in sorted(weight.items())))
+        else:  # every outside share given as 0: nothing to go by but an equal split
+            outside.append(tuple((u, 1.0 / len(weight)) for u in sorted(weight)))
     # Kahn's order over the components, customers first: a component is ready when every
     # component it supplies has been passed.
     waiting = [0] * len(found)

@@ -45,7 +45,7 @@ def normalised_shares(shares: list[float | None]) -> list[float]:
     so no shares at all means an equal split); the weights are then divided by their sum. Shares
     of several products between the same two firms were already added up (products pooled).
 
-    >>> normalised_shares([0.6, 0.2])
+    >>> [round(w, 6) for w in normalised_shares([0.6, 0.2])]
     [0.75, 0.25]
     >>> normalised_shares([None, None, None, None])
     [0.25, 0.25, 0.25, 0.25]
