@@ -50,7 +50,6 @@ _BY_STATUS = {
     CertStatus.WITHDRAWN: CertState.WITHDRAWN,
     CertStatus.EXPIRED: CertState.EXPIRED,
     CertStatus.VALID: CertState.EXPIRED,  # valid by its status, but past its expiry date
-    CertStatus.UNKNOWN: CertState.NONE,  # nothing known to protect the firm
 }
 
 
@@ -69,9 +68,9 @@ def certification(
 
     A certificate in force decides it (the one expiring last): ``expiring`` when it expires within
     ``expiring_days``, else ``valid``. Without one, the latest certificate issued on or before
-    ``on`` gives ``suspended``, ``revoked``, ``withdrawn`` or ``expired`` (a valid status past
-    its expiry date is expired; an unknown status counts as no certificate). No certificate
-    issued by ``on``: ``none``.
+    ``on`` with a known status gives ``suspended``, ``revoked``, ``withdrawn`` or ``expired`` (a
+    valid status past its expiry date is expired). Certificates of unknown status count as no
+    certificate. Nothing else issued by ``on``: ``none``.
     """
     best: CertificateRow | None = None
     latest: CertificateRow | None = None
@@ -80,10 +79,14 @@ def certification(
         if in_force(status, cert.issued_on, cert.expires_on, on):
             if best is None or (cert.expires_on, cert.cert_no) > (best.expires_on, best.cert_no):
                 best = cert
-        elif cert.issued_on <= on and (
-            latest is None
-            or (cert.issued_on, cert.expires_on, cert.cert_no)
-            > (latest.issued_on, latest.expires_on, latest.cert_no)
+        elif (
+            cert.issued_on <= on
+            and status is not CertStatus.UNKNOWN
+            and (
+                latest is None
+                or (cert.issued_on, cert.expires_on, cert.cert_no)
+                > (latest.issued_on, latest.expires_on, latest.cert_no)
+            )
         ):
             latest = cert
     if best is not None:
@@ -91,5 +94,4 @@ def certification(
         return Certification(CertState.EXPIRING if soon else CertState.VALID, best)
     if latest is None:
         return Certification(CertState.NONE)
-    state = _BY_STATUS[CertStatus(latest.status)]
-    return Certification(state, latest if state is not CertState.NONE else None)
+    return Certification(_BY_STATUS[CertStatus(latest.status)], latest)

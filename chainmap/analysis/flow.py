@@ -25,12 +25,14 @@ class Components:
     """Supply loops of an upstream graph: ``of[i]`` is firm i's component; ``order`` lists the
     components customers first (the leader's first), so a component comes after every component
     it supplies. ``members[k]`` are component k's firms; ``outside[k]`` its suppliers outside it
-    with the fraction of the component's purchases each carries."""
+    with the fraction of the component's purchases each carries: a member's link from outside
+    carries its normalised share divided by ``divisor[k]`` (1 for a firm outside any loop)."""
 
     of: tuple[int, ...]
     order: tuple[int, ...]
     members: tuple[tuple[int, ...], ...]
     outside: tuple[tuple[tuple[int, float], ...], ...]
+    divisor: tuple[float, ...]
 
     def looped(self, firm: int) -> bool:
         """True when the firm is in a supply loop (a component of more than one firm)."""
@@ -94,9 +96,11 @@ def components(up: Upstream) -> Components:
         for v in members:
             of[v] = k
     outside: list[tuple[tuple[int, float], ...]] = []
+    divisor: list[float] = []
     for k, members in enumerate(found):
         if len(members) == 1:
             outside.append(up.suppliers[members[0]])
+            divisor.append(1.0)
             continue
         weight: dict[int, float] = {}
         for m in members:
@@ -104,6 +108,7 @@ def components(up: Upstream) -> Components:
                 if of[u] != k:
                     weight[u] = weight.get(u, 0.0) + w
         total = sum(weight.values())
+        divisor.append(total if total > 0 else float("inf"))
         if total > 0:
             outside.append(tuple((u, w / total) for u, w in sorted(weight.items())))
         else:  # every outside share given as 0: nothing to go by but an equal split
@@ -128,6 +133,7 @@ def components(up: Upstream) -> Components:
         order=tuple(order),
         members=tuple(tuple(m) for m in found),
         outside=tuple(outside),
+        divisor=tuple(divisor),
     )
 
 

@@ -94,7 +94,7 @@ def segment_view(
     ``regional_hhi`` over their counts per prefecture (first four digits of the region code).
     """
     chains = {c.chain_id for c in graph.graph.get("chains", [])}
-    leaders = max(1, len({f.leader for f in figures}))
+    leaders = max(1, len(chain_leaders(graph)))
     chain_exposure: dict[str, float] = defaultdict(float)
     weak: Counter[str] = Counter()
     for f in figures:

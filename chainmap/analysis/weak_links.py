@@ -14,12 +14,15 @@ from typing import Any
 import networkx as nx
 
 from chainmap.analysis.certification import CertState, certification
-from chainmap.analysis.flow import components, exposure
+from chainmap.analysis.flow import Components, components, exposure
 from chainmap.analysis.structure import dominance, hhi, single_sourced
 from chainmap.analysis.upstream import Upstream, upstream
 from chainmap.analysis.weights import Weights
 
 __all__ = ["REASONS", "FirmFigures", "analyse_leader", "chain_leaders", "select", "weak_links"]
+
+# thresholds are compared with this slack, so 0.3 / 0.6 counts as the 0.5 it is meant to be
+_EPS = 1e-9
 
 #: reason codes, in the order they are listed, with their Chinese and English labels
 REASONS: dict[str, tuple[str, str]] = {
@@ -131,7 +134,7 @@ def _explain(
             zh.append(f"链主采购额的 {share} 经由该企业")
             en.append(f"{share} of the leader's purchases flow through it")
         elif reason == "concentrated":
-            share = _percent(figures["largest_share"])
+            share = _percent(figures["concentrated_share"])
             zh.append(f"占某客户采购额的 {share}，该客户采购高度集中")
             en.append(f"holds {share} of a customer's concentrated purchases")
         elif reason == "low_maturity":
@@ -143,12 +146,15 @@ def _explain(
     return "；".join(zh) + "。", sentence[0].upper() + sentence[1:] + "."
 
 
-def _customer_concentration(up: Upstream, weights: Weights) -> tuple[list[float], list[bool]]:
-    """Each firm's largest share of a customer's purchases, and whether it holds a large share
-    of purchases that are concentrated (two or more suppliers, HHI at the threshold or above)."""
+def _customer_concentration(
+    up: Upstream, weights: Weights
+) -> tuple[list[float], list[float | None]]:
+    """Each firm's largest share of a customer's purchases, and its largest share of purchases
+    that are concentrated (two or more suppliers, HHI at the threshold or above) when that share
+    reaches the threshold (``None`` otherwise: the firm is not ``concentrated``)."""
     limits = weights.thresholds
     largest = [0.0] * len(up)
-    concentrated = [False] * len(up)
+    concentrated: list[float | None] = [None] * len(up)
     for links in up.suppliers:
         index = hhi([w for _, w in links]) if len(links) > 1 else 10_000.0
         for u, w in links:
@@ -156,11 +162,25 @@ def _customer_concentration(up: Upstream, weights: Weights) -> tuple[list[float]
                 largest[u] = w
             if (
                 len(links) > 1
-                and index >= limits.concentration_hhi
-                and w >= limits.concentration_share
+                and index >= limits.concentration_hhi - _EPS
+                and w >= limits.concentration_share - _EPS
+                and w > (concentrated[u] or 0.0)
             ):
-                concentrated[u] = True
+                concentrated[u] = w
     return largest, concentrated
+
+
+def _dominated_shares(up: Upstream, loops: Components, idom: Sequence[int]) -> list[float]:
+    """The share of the leader's purchases each firm receives from the firms it dominates: the
+    flow on its links from suppliers it dominates (links inside a supply loop carry none)."""
+    flow = exposure(up, loops)
+    shares = [0.0] * len(up)
+    for v in range(1, len(up)):
+        k = loops.of[v]
+        for u, w in up.suppliers[v]:
+            if idom[u] == v and loops.of[u] != k:
+                shares[v] += flow[v] * w / loops.divisor[k]
+    return shares
 
 
 def analyse_leader(
@@ -176,6 +196,7 @@ def analyse_leader(
     dom = dominance(up)
     sole = single_sourced(graph, set(up.firms))
     largest, concentrated = _customer_concentration(up, weights)
+    dominated_shares = _dominated_shares(up, loops, dom.idom)
     dep, risk_w, cert_risk, limits = (
         weights.dependence,
         weights.risk,
@@ -191,13 +212,14 @@ def analyse_leader(
         maturity: int | None = attrs.get("maturity")
         spof = dom.dominated[i] > 0
         sole_count = len(sole.get(uscc, ()))
-        dominated_share = flow[i] * dom.from_dominated[i]
+        dominated_share = dominated_shares[i]
+        high = flow[i] >= limits.high_exposure - _EPS
         dependence = min(
             1.0,
             dep.exposure * min(1.0, flow[i] / limits.high_exposure)
             + (dep.single_point_of_failure if spof else 0.0)
             + (dep.single_source if sole_count else 0.0)
-            + (dep.concentrated if concentrated[i] else 0.0),
+            + (dep.concentrated if concentrated[i] is not None else 0.0),
         )
         gap = (5 - maturity) / 4 if maturity is not None else limits.unknown_maturity_gap
         risk = min(
@@ -212,9 +234,9 @@ def analyse_leader(
             reasons.append("single_point_of_failure")
         if sole_count:
             reasons.append("single_source")
-        if flow[i] >= limits.high_exposure:
+        if high:
             reasons.append("high_exposure")
-        if concentrated[i]:
+        if concentrated[i] is not None:
             reasons.append("concentrated")
         if maturity is not None and maturity <= limits.low_maturity:
             reasons.append("low_maturity")
@@ -224,7 +246,7 @@ def analyse_leader(
             "dominated_share": dominated_share,
             "sole_supplies": sole_count,
             "exposure": flow[i],
-            "largest_share": largest[i],
+            "concentrated_share": concentrated[i],
             "maturity": maturity,
         }
         zh, en = _explain(reasons, cert.state.value, expires, figures)
@@ -248,7 +270,7 @@ def analyse_leader(
                 single_source=bool(sole_count),
                 sole_supplies=sole_count,
                 largest_share=largest[i],
-                concentrated=concentrated[i],
+                concentrated=concentrated[i] is not None,
                 in_loop=loops.looped(i),
                 dependence=dependence,
                 risk=risk,
@@ -295,7 +317,7 @@ def select(
     per_leader: dict[str, int] = {}
     chosen: list[FirmFigures] = []
     for f in figures:
-        if f.score < min_score:
+        if f.score < min_score - _EPS:
             continue
         if region and not f.region_code.startswith(region):
             continue
