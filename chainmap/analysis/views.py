@@ -99,7 +99,7 @@ def segment_view(
     weak: Counter[str] = Counter()
     for f in figures:
         chain_exposure[f.uscc] += f.exposure / leaders
-        if f.score >= weights.thresholds.min_score:
+        if f.score >= weights.thresholds.min_score - 1e-9:  # the slack select() allows
             weak[f.uscc] += 1
     members: dict[str, list[str]] = defaultdict(list)
     for uscc, attrs in graph.nodes(data=True):
