@@ -52,6 +52,7 @@ WEAK_LINK_COLUMNS = (
     "sole_supplies",
     "largest_share",
     "concentrated",
+    "concentrated_share",
     "in_loop",
     "dependence",
     "risk",

@@ -44,6 +44,7 @@ _LABEL_ZH = {
     CertState.REVOKED: "撤销",
     CertState.NONE: "无证书",
 }
+_STATUS = {s.value: s for s in CertStatus}  # a dict look-up: CertStatus(value) is slow
 _BY_STATUS = {
     CertStatus.SUSPENDED: CertState.SUSPENDED,
     CertStatus.REVOKED: CertState.REVOKED,
@@ -75,7 +76,7 @@ def certification(
     best: CertificateRow | None = None
     latest: CertificateRow | None = None
     for cert in certificates:
-        status = CertStatus(cert.status)
+        status = _STATUS[cert.status]
         if in_force(status, cert.issued_on, cert.expires_on, on):
             if best is None or (cert.expires_on, cert.cert_no) > (best.expires_on, best.cert_no):
                 best = cert
@@ -94,4 +95,4 @@ def certification(
         return Certification(CertState.EXPIRING if soon else CertState.VALID, best)
     if latest is None:
         return Certification(CertState.NONE)
-    return Certification(_BY_STATUS[CertStatus(latest.status)], latest)
+    return Certification(_BY_STATUS[_STATUS[latest.status]], latest)

@@ -71,19 +71,29 @@ class FirmFigures:
     sole_supplies: int
     largest_share: float
     concentrated: bool
+    concentrated_share: float | None
     in_loop: bool
     dependence: float
     risk: float
     score: float
     reasons: tuple[str, ...]
-    explanation_zh: str
-    explanation_en: str
+
+    @property
+    def explanation_zh(self) -> str:
+        """The reasons as one Chinese sentence, each with its figure."""
+        return _explain(self)[0]
+
+    @property
+    def explanation_en(self) -> str:
+        """The reasons as one English sentence, each with its figure."""
+        return _explain(self)[1]
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping (dates as ISO text, reasons as a list)."""
+        """A JSON-ready mapping (dates as ISO text, reasons as a list, both sentences)."""
         out = {name: getattr(self, name) for name in self.__slots__}
         out["cert_expires_on"] = self.cert_expires_on.isoformat() if self.cert_expires_on else None
         out["reasons"] = list(self.reasons)
+        out["explanation_zh"], out["explanation_en"] = _explain(self)
         return out
 
 
@@ -92,23 +102,16 @@ def chain_leaders(graph: nx.DiGraph) -> list[str]:
     return [u for u in graph.graph.get("leaders", []) if u in graph]
 
 
-def _segment_of(graph: nx.DiGraph, uscc: str) -> str:
-    chains = {c.chain_id for c in graph.graph.get("chains", [])}
-    found = [s for c, s in graph.nodes[uscc].get("segments", []) if not chains or c in chains]
-    return ";".join(sorted(found))
-
-
 def _percent(x: float) -> str:
     return f"{100 * x:.1f}%" if x >= 0.001 else f"{100 * x:.3f}%"
 
 
-def _explain(
-    reasons: Sequence[str], cert: str, expires: date | None, figures: dict[str, Any]
-) -> tuple[str, str]:
+def _explain(f: FirmFigures) -> tuple[str, str]:
     """One sentence in Chinese and one in English naming each reason with its figure."""
     zh: list[str] = []
     en: list[str] = []
-    for reason in reasons:
+    expires = f.cert_expires_on
+    for reason in f.reasons:
         if reason == "uncertified":
             zh.append("无有效质量管理体系认证证书")
             en.append("holds no QMS certificate in force")
@@ -119,29 +122,30 @@ def _explain(
             zh.append(REASONS[reason][0])
             en.append(REASONS[reason][1])
         elif reason == "single_point_of_failure":
-            n, share = figures["dominated_count"], _percent(figures["dominated_share"])
+            n, share = f.dominated_count, _percent(f.dominated_share)
             zh.append(f"是 {n} 家企业通往链主的必经节点（单点故障，承载链主采购额 {share}）")
             en.append(
                 f"every supply path of {n} firm{'s' if n != 1 else ''} to the leader passes "
                 f"through it (single point of failure, {share} of the leader's purchases)"
             )
         elif reason == "single_source":
-            n = figures["sole_supplies"]
+            n = f.sole_supplies
             zh.append(f"为 {n} 项采购的唯一供应商")
             en.append(f"sole supplier of {n} purchase{'s' if n != 1 else ''}")
         elif reason == "high_exposure":
-            share = _percent(figures["exposure"])
+            share = _percent(f.exposure)
             zh.append(f"链主采购额的 {share} 经由该企业")
             en.append(f"{share} of the leader's purchases flow through it")
         elif reason == "concentrated":
-            share = _percent(figures["concentrated_share"])
+            share = _percent(f.concentrated_share or 0.0)
             zh.append(f"占某客户采购额的 {share}，该客户采购高度集中")
             en.append(f"holds {share} of a customer's concentrated purchases")
         elif reason == "low_maturity":
-            zh.append(f"质量管理成熟度仅为 {figures['maturity']} 级")
-            en.append(f"its QMS maturity is only level {figures['maturity']}")
+            zh.append(f"质量管理成熟度仅为 {f.maturity} 级")
+            en.append(f"its QMS maturity is only level {f.maturity}")
     if not zh:
-        return (f"认证状态：{CertState(cert).label_zh}。", f"certification: {cert}.")
+        state = CertState(f.certification)
+        return (f"认证状态：{state.label_zh}。", f"certification: {state.value}.")
     sentence = "; ".join(en)
     return "；".join(zh) + "。", sentence[0].upper() + sentence[1:] + "."
 
@@ -170,10 +174,11 @@ def _customer_concentration(
     return largest, concentrated
 
 
-def _dominated_shares(up: Upstream, loops: Components, idom: Sequence[int]) -> list[float]:
+def _dominated_shares(
+    up: Upstream, loops: Components, idom: Sequence[int], flow: Sequence[float]
+) -> list[float]:
     """The share of the leader's purchases each firm receives from the firms it dominates: the
     flow on its links from suppliers it dominates (links inside a supply loop carry none)."""
-    flow = exposure(up, loops)
     shares = [0.0] * len(up)
     for v in range(1, len(up)):
         k = loops.of[v]
@@ -196,7 +201,8 @@ def analyse_leader(
     dom = dominance(up)
     sole = single_sourced(graph, set(up.firms))
     largest, concentrated = _customer_concentration(up, weights)
-    dominated_shares = _dominated_shares(up, loops, dom.idom)
+    dominated_shares = _dominated_shares(up, loops, dom.idom, flow)
+    chains = {c.chain_id for c in graph.graph.get("chains", [])}
     dep, risk_w, cert_risk, limits = (
         weights.dependence,
         weights.risk,
@@ -241,21 +247,14 @@ def analyse_leader(
         if maturity is not None and maturity <= limits.low_maturity:
             reasons.append("low_maturity")
         expires = cert.certificate.expires_on if cert.certificate else None
-        figures = {
-            "dominated_count": dom.dominated[i],
-            "dominated_share": dominated_share,
-            "sole_supplies": sole_count,
-            "exposure": flow[i],
-            "concentrated_share": concentrated[i],
-            "maturity": maturity,
-        }
-        zh, en = _explain(reasons, cert.state.value, expires, figures)
         found.append(
             FirmFigures(
                 leader=leader,
                 uscc=uscc,
                 name=attrs.get("name", ""),
-                segment=_segment_of(graph, uscc),
+                segment=";".join(
+                    sorted(s for c, s in attrs.get("segments", ()) if not chains or c in chains)
+                ),
                 region_code=attrs.get("region_code", ""),
                 industry_code=attrs.get("industry_code", ""),
                 size=attrs.get("size"),
@@ -271,13 +270,12 @@ def analyse_leader(
                 sole_supplies=sole_count,
                 largest_share=largest[i],
                 concentrated=concentrated[i] is not None,
+                concentrated_share=concentrated[i],
                 in_loop=loops.looped(i),
                 dependence=dependence,
                 risk=risk,
                 score=dependence * risk,
                 reasons=tuple(reasons),
-                explanation_zh=zh,
-                explanation_en=en,
             )
         )
     found.sort(key=lambda f: (-f.score, f.uscc))
