@@ -497,7 +497,7 @@ def segments(
     ),
     store: StoreOption = None,
 ) -> None:
-    """Show each **segment** (环节) of a chain, upstream to downstream: firms, certification
+    """Show each **segment** (环节) of a chain, in the order goods flow: firms, certification
     coverage by count and by exposure, weak links, single-sourced purchases, alternatives per
     purchase and concentration (HHI)."""
     from chainmap.analysis import SegmentFigures, segment_view, weak_links

@@ -362,18 +362,18 @@ class Neo4jStore:
         """Enterprises, links among them, certificates and memberships (in any chain) of firms."""
         firms = sorted(set(usccs))
         inside = set(firms)
-        return Subgraph(
-            enterprises=[
-                EnterpriseRow(*r) for r in self._collected("firm_enterprises", usccs=firms)
-            ],
-            supply=[
-                SupplyRow(*r) for r in self._collected("firm_supply", usccs=firms) if r[1] in inside
-            ],
-            certificates=[
-                _certificate(r) for r in self._collected("firm_certificates", usccs=firms)
-            ],
-            members=[MemberRow(*r) for r in self._collected("firm_members", usccs=firms)],
-        )
+        # the four reads are independent: two at a time keep both the server and the client busy
+        with ThreadPoolExecutor(2, thread_name_prefix="neo4j-read") as pool:
+            enterprises = pool.submit(self._collected, "firm_enterprises", usccs=firms)
+            supply = pool.submit(self._collected, "firm_supply", usccs=firms)
+            certificates = pool.submit(self._collected, "firm_certificates", usccs=firms)
+            members = pool.submit(self._collected, "firm_members", usccs=firms)
+            return Subgraph(
+                enterprises=[EnterpriseRow(*r) for r in enterprises.result()],
+                supply=[SupplyRow(*r) for r in supply.result() if r[1] in inside],
+                certificates=[_certificate(r) for r in certificates.result()],
+                members=[MemberRow(*r) for r in members.result()],
+            )
 
     def chain(self, chain_id: str) -> Subgraph:
         chain = self._read("chain", chain_id=chain_id)
