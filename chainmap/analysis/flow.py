@@ -115,19 +115,20 @@ def components(up: Upstream) -> Components:
             outside.append(tuple((u, 1.0 / len(weight)) for u in sorted(weight)))
     # Kahn's order over the components, customers first: a component is ready when every
     # component it supplies has been passed.
+    # (a component is counted once per link to it: what is added is taken away the same way)
     waiting = [0] * len(found)
     for links in outside:
-        for u in {of[u] for u, _ in links}:
-            waiting[u] += 1
+        for u, _ in links:
+            waiting[of[u]] += 1
     ready = deque(k for k in range(len(found)) if waiting[k] == 0)
     order: list[int] = []
     while ready:
         k = ready.popleft()
         order.append(k)
-        for u in sorted({of[u] for u, _ in outside[k]}):
-            waiting[u] -= 1
-            if waiting[u] == 0:
-                ready.append(u)
+        for u, _ in outside[k]:
+            waiting[of[u]] -= 1
+            if waiting[of[u]] == 0:
+                ready.append(of[u])
     return Components(
         of=tuple(of),
         order=tuple(order),

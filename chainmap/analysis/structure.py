@@ -104,7 +104,7 @@ def single_sourced(graph: nx.DiGraph, firms: set[str]) -> dict[str, list[tuple[s
     group with one supplier is single-sourced.
     """
     sole: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    pred = graph.pred
+    pred = graph._pred  # networkx's own adjacency dicts: no view object per look-up
     for customer in sorted(firms):
         by_product: dict[str, list[str]] = defaultdict(list)
         for supplier, link in pred[customer].items():

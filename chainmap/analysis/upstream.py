@@ -70,7 +70,8 @@ def upstream(graph: nx.DiGraph, leader: str) -> Upstream:
     """
     if leader not in graph:
         raise NotFound(f"enterprise {leader} is not in this chain's supply graph")
-    pred: Mapping[str, Mapping[str, Any]] = graph.pred
+    # networkx's own adjacency dicts (what its algorithms walk): no view object per look-up
+    pred: Mapping[str, Mapping[str, Any]] = graph._pred
     firms = [leader]
     index = {leader: 0}
     suppliers: list[tuple[tuple[int, float], ...]] = []
