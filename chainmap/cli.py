@@ -690,6 +690,12 @@ def demo(
     console.print(table)
     console.print(f"  weak links: {result.weak_links_dir} (one CSV per chain)")
     console.print(f"  summary: {result.summary_path}")
+    if result.chains:
+        first = result.chains[0].chain_id
+        console.print(
+            f"  next: chainmap weak-links --chain {first} --store {result.store_url}",
+            highlight=False,
+        )
 
 
 def main() -> None:

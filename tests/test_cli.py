@@ -100,6 +100,30 @@ def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
         app, ["stats", "--store", f"sqlite:///{out / 'chainmap.db'}", "--format", "json"]
     )
     assert json.loads(stats.output) == summary["store"]
+    # each chain's weak links, as `weak-links --format csv` lists them, in a CSV Excel opens
+    assert sorted(p.name for p in (out / "weak-links").iterdir()) == sorted(
+        f"{c['chain_id']}.csv" for c in summary["chains"]
+    )
+    assert sum(c["weak_links"] for c in summary["chains"]) > 0
+    for chain in summary["chains"]:
+        raw = (out / "weak-links" / f"{chain['chain_id']}.csv").read_bytes()
+        assert raw.startswith("\ufeff".encode())
+        listed = runner.invoke(
+            app,
+            [
+                "weak-links",
+                "--chain",
+                chain["chain_id"],
+                "--format",
+                "csv",
+                "--store",
+                f"sqlite:///{out / 'chainmap.db'}",
+            ],
+        )
+        assert listed.exit_code == 0, listed.output
+        assert raw.decode("utf-8-sig") == listed.stdout
+        assert raw.decode("utf-8-sig").count("\n") == chain["weak_links"] + 1
+    assert f"chainmap weak-links --chain {summary['chains'][0]['chain_id']}" in result.output
 
 
 def test_cli_on_neo4j(neo4j_url: str, dataset: Path) -> None:
