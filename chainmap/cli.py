@@ -644,6 +644,137 @@ def robustness(
         console.print(table)
 
 
+@app.command("joint-cert")
+def joint_cert(
+    chain: ChainOption,
+    capacity: Annotated[
+        Path | None,
+        typer.Option(
+            "--capacity",
+            help="CSV body_id,capacity (audit-days per period). Default: every body in the "
+            "store at the planning file's default capacity.",
+            show_default=False,
+        ),
+    ] = None,
+    planning: Annotated[
+        Path | None,
+        typer.Option(
+            "--planning",
+            help="TOML file of batch size, grouping and audit-days by size "
+            "(chainmap/plans/planning.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    weights: WeightsOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = (
+        ReportFormat.table
+    ),
+    store: StoreOption = None,
+) -> None:
+    """Plan **joint-certification batches** (联合认证) for a chain: its firms without a
+    certificate in force (or with one expiring), grouped by industry division and prefecture,
+    best weak-link score first, each batch given whole to a certification body with room for it.
+
+    Without certification bodies in the store or a capacity file, the batches are listed without
+    a body. A batch no body has room for waits for the next period.
+    """
+    from chainmap.analysis import weak_links
+    from chainmap.plans import (
+        body_capacities,
+        candidates,
+        effects,
+        form_batches,
+        load_planning,
+        plan_batches,
+    )
+    from chainmap.reports import chain_graph, csv_text, json_text, weights_from
+
+    settings = get_settings(store=store, weights=weights)
+    chosen = weights_from(settings.weights)
+    rules = load_planning(planning)
+    day = _as_of(as_of)
+    with open_store(settings.store) as opened:
+        graph = chain_graph(opened, chain)
+        known = opened.bodies()
+    bodies = body_capacities(known, rules, capacity)
+    figures = weak_links(graph, day, chosen)
+    found = candidates(figures, rules.audit_days.by_size(), rules.audit_days.unknown)
+    batches = form_batches(
+        found,
+        rules.batches.batch_size,
+        rules.batches.same_division,
+        rules.batches.prefecture_digits,
+    )
+    placed = plan_batches(batches, bodies)
+    changes = effects(figures, placed)
+    if not bodies:
+        err_console.print(
+            "no certification bodies known: the batches are listed without a body "
+            "(import bodies.csv or pass --capacity FILE)"
+        )
+    rows = []
+    for number, (batch, (before, after)) in enumerate(zip(placed, changes, strict=True), 1):
+        rows.append(
+            {"batch": number, **batch.as_dict(), "coverage_before": before, "coverage_after": after}
+        )
+    if format is ReportFormat.json:
+        sys.stdout.write(json_text(rows))
+        return
+    if format is ReportFormat.csv:
+        columns = (
+            "batch",
+            "body_id",
+            "division",
+            "prefecture",
+            "uscc",
+            "name",
+            "size",
+            "certification",
+            "score",
+            "audit_days",
+        )
+        flat = [
+            {
+                "batch": r["batch"],
+                "body_id": r["body_id"],
+                "division": r["group"][0],
+                "prefecture": r["group"][1],
+                **m,
+            }
+            for r in rows
+            for m in r["members"]
+        ]
+        sys.stdout.write(csv_text(flat, columns))
+        return
+
+    def share(x: float | None) -> str:
+        return "" if x is None else f"{x:.1%}"
+
+    table = RichTable(
+        title=f"Joint-certification batches of {chain}, on {day}",
+        caption=f"{len(found):,} firm(s) to certify in {len(placed):,} batch(es); "
+        f"{sum(1 for b in placed if b.body_id):,} with a body this period",
+    )
+    for column in ("#", "division", "prefecture", "body", "firms", "audit-days", "score"):
+        table.add_column(column, justify="right" if column in ("#", "firms") else "left")
+    table.add_column("coverage", justify="right")
+    for r in rows:
+        table.add_row(
+            str(r["batch"]),
+            r["group"][0],
+            r["group"][1],
+            r["body_id"] or "waiting",
+            str(len(r["members"])),
+            f"{r['audit_days']:g}",
+            f"{r['score']:.3f}",
+            f"{share(r['coverage_before'])} -> {share(r['coverage_after'])}"
+            if r["body_id"]
+            else "",
+        )
+    console.print(table)
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo store and data.")] = Path(

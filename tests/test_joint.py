@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from chainmap.cli import app
+from chainmap.errors import ConfigError
+from chainmap.ingest.load import import_datasets
 from chainmap.plans import (
     Batch,
     Body,
@@ -18,6 +24,9 @@ from chainmap.plans import (
     form_batches,
     plan_batches,
 )
+from chainmap.store import open_store
+
+runner = CliRunner()
 
 DAYS = {"micro": 2.0, "small": 3.0, "medium": 5.0, "large": 8.0}
 
@@ -230,3 +239,59 @@ def test_several_bodies_on_seeded_random_cases_stay_above_half() -> None:
         if best > 0:
             worst = min(worst, got / best)
     assert 0.5 <= worst < 1.0  # the greedy is not always optimal, and not far off here
+
+
+def test_joint_cert_command_on_the_hand_built_chain(dataset: Path, tmp_path: Path) -> None:
+    """Candidates as of 2026-11-01: TIER2 (none, score 0.63, small: 3 days), TIER1_B
+    (suspended, 0.553, micro: 2 days), TIER1_A (expiring, 0.5, small: 3 days); three groups."""
+    from sample_chain import TIER1_A, TIER1_B, TIER2
+
+    url = f"sqlite:///{tmp_path / 'chain.db'}"
+    import_datasets([dataset], lambda: open_store(url, create=True), workers=1)
+    args = ["joint-cert", "--chain", "NEV-T", "--store", url, "--as-of", "2026-11-01"]
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [[m["uscc"] for m in r["members"]] for r in rows] == [[TIER2], [TIER1_B], [TIER1_A]]
+    assert {r["body_id"] for r in rows} == {"CQC"}
+    assert [r["audit_days"] for r in rows] == [3.0, 2.0, 3.0]
+    assert rows[0]["group"] == ["C26", "3401"]
+    before = [r["coverage_before"] for r in rows]
+    after = [r["coverage_after"] for r in rows]
+    assert before[1:] == after[:-1] and after[-1] == pytest.approx(1.0)
+    assert all(b < a for b, a in zip(before, after, strict=True))
+
+    # 4 audit-days: density takes TIER1_B (0.277 a day) and nothing else fits (0.553), but the
+    # best single batch that fits, TIER2 (0.63), is better: that is the plan
+    capacity = tmp_path / "capacity.csv"
+    capacity.write_text("body_id,capacity\nCQC,4\n", encoding="gbk")
+    result = runner.invoke(app, [*args, "--format", "json", "--capacity", str(capacity)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["members"][0]["uscc"], r["body_id"]) for r in rows] == [
+        (TIER2, "CQC"),
+        (TIER1_B, None),
+        (TIER1_A, None),
+    ]
+    table = runner.invoke(app, [*args, "--capacity", str(capacity)])
+    assert "waiting" in table.stdout
+
+    capacity.write_text("body_id,capacity\n中国认证,10\nCQC,-1\n", encoding="utf-8")
+    bad = runner.invoke(app, [*args, "--capacity", str(capacity)])
+    assert bad.exit_code == 2
+    assert "'中国认证' is not a certification body in the store" in bad.output
+    assert "row 3: capacity '-1'" in bad.output
+
+    planning = tmp_path / "planning.toml"
+    planning.write_text("[batches]\nsame_division = false\nprefecture_digits = 2\n", "utf-8")
+    merged = runner.invoke(app, [*args, "--format", "json", "--planning", str(planning)])
+    groups = [r["group"] for r in json.loads(merged.stdout)]
+    assert groups == [["", "32"], ["", "34"]]  # TIER1_A and TIER1_B share Jiangsu (32)
+
+
+def test_body_capacities_without_bodies_or_file() -> None:
+    from chainmap.plans import body_capacities, load_planning
+
+    assert body_capacities([], load_planning()) == []
+    with pytest.raises(ConfigError, match="cannot read planning file"):
+        load_planning(Path(__file__).with_name("no-such-planning.toml"))

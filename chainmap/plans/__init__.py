@@ -6,8 +6,24 @@ from chainmap.plans.joint import (
     Candidate,
     assign,
     candidates,
+    coverage,
+    effects,
     form_batches,
     plan_batches,
 )
+from chainmap.plans.settings import Planning, body_capacities, load_planning
 
-__all__ = ["Batch", "Body", "Candidate", "assign", "candidates", "form_batches", "plan_batches"]
+__all__ = [
+    "Batch",
+    "Body",
+    "Candidate",
+    "Planning",
+    "assign",
+    "body_capacities",
+    "candidates",
+    "coverage",
+    "effects",
+    "form_batches",
+    "load_planning",
+    "plan_batches",
+]

@@ -32,7 +32,17 @@ from typing import Any
 
 from chainmap.analysis import FirmFigures
 
-__all__ = ["Batch", "Body", "Candidate", "assign", "candidates", "form_batches", "plan_batches"]
+__all__ = [
+    "Batch",
+    "Body",
+    "Candidate",
+    "assign",
+    "candidates",
+    "coverage",
+    "effects",
+    "form_batches",
+    "plan_batches",
+]
 
 #: certification states that make a firm a candidate
 UNPROTECTED = frozenset({"none", "expired", "suspended", "revoked", "withdrawn", "expiring"})
@@ -199,3 +209,36 @@ def plan_batches(
                 placed = [Batch(g, m, body.body_id if m is members else None) for g, m in batches]
     placed.sort(key=lambda b: (b.body_id is None, -b.score, b.members[0].uscc))
     return placed
+
+
+def coverage(figures: Iterable[FirmFigures], certified: Iterable[str] = ()) -> float | None:
+    """Exposure-weighted certification coverage: for each leader, the share of the exposure of
+    its upstream firms carried by firms that a certificate protects beyond the horizon (state
+    ``valid``) or that ``certified`` names; the mean over the leaders (``None`` without any
+    upstream firm)."""
+    extra = set(certified)
+    total: dict[str, float] = defaultdict(float)
+    covered: dict[str, float] = defaultdict(float)
+    for f in figures:
+        total[f.leader] += f.exposure
+        if f.certification == "valid" or f.uscc in extra:
+            covered[f.leader] += f.exposure
+    shares = [covered[leader] / t for leader, t in total.items() if t > 0]
+    return sum(shares) / len(shares) if shares else None
+
+
+def effects(
+    figures: Sequence[FirmFigures], placed: Sequence[Batch]
+) -> list[tuple[float | None, float | None]]:
+    """For each scheduled batch in order, the chain's coverage before and after certifying it
+    (the batches before it counted as certified)."""
+    done: set[str] = set()
+    found: list[tuple[float | None, float | None]] = []
+    for batch in placed:
+        if batch.body_id is None:
+            found.append((None, None))
+            continue
+        before = coverage(figures, done)
+        done.update(c.uscc for c in batch.members)
+        found.append((before, coverage(figures, done)))
+    return found

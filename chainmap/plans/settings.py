@@ -1,0 +1,122 @@
+"""Planning settings (batch size, grouping, audit-days) and body capacities, from files."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from chainmap.errors import ConfigError, DataError
+from chainmap.ingest.encoding import detect_encoding
+from chainmap.plans.joint import Body
+from chainmap.records import BodyRow
+
+__all__ = ["Planning", "body_capacities", "load_planning"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Batches(_Section):
+    batch_size: int = Field(ge=1, le=1000)
+    same_division: bool
+    prefecture_digits: int = Field(ge=0, le=6)
+
+
+class AuditDays(_Section):
+    micro: float = Field(gt=0)
+    small: float = Field(gt=0)
+    medium: float = Field(gt=0)
+    large: float = Field(gt=0)
+    unknown: float = Field(gt=0)
+
+    def by_size(self) -> dict[str, float]:
+        return {
+            "micro": self.micro,
+            "small": self.small,
+            "medium": self.medium,
+            "large": self.large,
+        }
+
+
+class Capacity(_Section):
+    default: float = Field(ge=0)
+
+
+class Planning(_Section):
+    """Every setting of the joint-certification planner (see planning.toml)."""
+
+    batches: Batches
+    audit_days: AuditDays
+    capacity: Capacity
+
+
+def load_planning(path: Path | None = None) -> Planning:
+    """The default planning settings, with the sections and keys of the TOML file at ``path``."""
+    data: dict[str, Any] = tomllib.loads(
+        files("chainmap.plans").joinpath("planning.toml").read_text(encoding="utf-8")
+    )
+    if path is not None:
+        try:
+            given = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as error:
+            raise ConfigError(f"cannot read planning file {path}: {error.strerror}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"planning file {path} is not valid TOML: {error}") from None
+        for section, values in given.items():
+            if not isinstance(values, dict) or section not in data:
+                raise ConfigError(
+                    f"planning file {path}: unknown section [{section}]; "
+                    f"the sections are {', '.join(f'[{s}]' for s in data)}"
+                )
+            data[section] = {**data[section], **values}
+    try:
+        return Planning.model_validate(data)
+    except ValidationError as error:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ConfigError(f"planning file {path}: {detail}") from None
+
+
+def body_capacities(
+    bodies: list[BodyRow], planning: Planning, path: Path | None = None
+) -> list[Body]:
+    """The bodies to plan with: every body of the store at the default capacity, or, with a
+    capacity file (CSV ``body_id,capacity``, UTF-8 or GBK), the bodies it names at its figures.
+    A body the store does not know, a missing or negative capacity is an error naming its row."""
+    names = {b.body_id: b.name for b in bodies}
+    if path is None:
+        return [Body(b.body_id, b.name, planning.capacity.default) for b in bodies]
+    try:
+        encoding = detect_encoding(path)
+        with path.open(encoding=encoding, newline="") as file:
+            rows = list(csv.DictReader(file))
+    except OSError as error:
+        raise ConfigError(f"cannot read capacity file {path}: {error.strerror}") from None
+    found: list[Body] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows, start=2):
+        body_id = (row.get("body_id") or "").strip()
+        raw = (row.get("capacity") or "").strip()
+        if body_id not in names:
+            problems.append(
+                f"row {number}: body {body_id!r} is not a certification body in the store"
+            )
+            continue
+        try:
+            capacity = float(raw)
+        except ValueError:
+            capacity = -1.0
+        if capacity < 0:
+            problems.append(f"row {number}: capacity {raw!r} is not a number of audit-days >= 0")
+            continue
+        found.append(Body(body_id, names[body_id], capacity))
+    if not rows or "body_id" not in rows[0] or "capacity" not in rows[0]:
+        problems.insert(0, "the file needs the columns body_id,capacity and a row per body")
+    if problems:
+        raise DataError(f"capacity file {path}: " + "; ".join(problems[:10]))
+    return found
