@@ -231,14 +231,30 @@ def effects(
     figures: Sequence[FirmFigures], placed: Sequence[Batch]
 ) -> list[tuple[float | None, float | None]]:
     """For each scheduled batch in order, the chain's coverage before and after certifying it
-    (the batches before it counted as certified)."""
-    done: set[str] = set()
+    (the batches before it counted as certified); :func:`coverage`, kept up to date batch by
+    batch instead of recomputed."""
+    total: dict[str, float] = defaultdict(float)
+    covered: dict[str, float] = defaultdict(float)
+    gain: dict[str, list[tuple[str, float]]] = defaultdict(list)  # firm -> (leader, exposure)
+    for f in figures:
+        total[f.leader] += f.exposure
+        if f.certification == "valid":
+            covered[f.leader] += f.exposure
+        else:
+            gain[f.uscc].append((f.leader, f.exposure))
+    leaders = [leader for leader, t in total.items() if t > 0]
+
+    def mean() -> float | None:
+        return sum(covered[x] / total[x] for x in leaders) / len(leaders) if leaders else None
+
     found: list[tuple[float | None, float | None]] = []
     for batch in placed:
         if batch.body_id is None:
             found.append((None, None))
             continue
-        before = coverage(figures, done)
-        done.update(c.uscc for c in batch.members)
-        found.append((before, coverage(figures, done)))
+        before = mean()
+        for c in batch.members:
+            for leader, share in gain.pop(c.uscc, ()):
+                covered[leader] += share
+        found.append((before, mean()))
     return found
