@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import tomllib
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chainmap.errors import ConfigError
 
-__all__ = ["DEFAULT_STORE", "Settings", "get_settings"]
+__all__ = ["DEFAULT_STORE", "Settings", "get_settings", "layered_toml"]
 
 DEFAULT_STORE = "sqlite:///chainmap.db"
 
@@ -71,3 +73,35 @@ def get_settings(**overrides: Any) -> Settings:
     except ValidationError as error:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         raise ConfigError(f"invalid setting: {detail}") from None
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def layered_toml(
+    model: type[_Model], package: str, defaults: str, path: Path | None, what: str
+) -> _Model:
+    """Settings from the TOML file ``defaults`` shipped in ``package``, with the sections and
+    keys of the user's TOML file at ``path`` (called ``what`` in messages) laid over them."""
+    data: dict[str, Any] = tomllib.loads(
+        files(package).joinpath(defaults).read_text(encoding="utf-8")
+    )
+    if path is not None:
+        try:
+            given = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as error:
+            raise ConfigError(f"cannot read {what} {path}: {error.strerror}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{what} {path} is not valid TOML: {error}") from None
+        for section, values in given.items():
+            if not isinstance(values, dict) or section not in data:
+                raise ConfigError(
+                    f"{what} {path}: unknown section [{section}]; "
+                    f"the sections are {', '.join(f'[{s}]' for s in data)}"
+                )
+            data[section] = {**data[section], **values}
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ConfigError(f"{what} {path}: {detail}") from None

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from chainmap.errors import ConfigError
+from chainmap.config import layered_toml
 
 __all__ = ["Weights", "load_weights"]
 
@@ -61,30 +58,6 @@ class Weights(_Section):
     thresholds: Thresholds
 
 
-def _defaults() -> dict[str, Any]:
-    text = files("chainmap.analysis").joinpath("weights.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
 def load_weights(path: Path | None = None) -> Weights:
     """The default weights, with the sections and keys of the TOML file at ``path`` over them."""
-    data = _defaults()
-    if path is not None:
-        try:
-            given = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except OSError as error:
-            raise ConfigError(f"cannot read weights file {path}: {error.strerror}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"weights file {path} is not valid TOML: {error}") from None
-        for section, values in given.items():
-            if not isinstance(values, dict) or section not in data:
-                raise ConfigError(
-                    f"weights file {path}: unknown section [{section}]; "
-                    f"the sections are {', '.join(f'[{s}]' for s in data)}"
-                )
-            data[section] = {**data[section], **values}
-    try:
-        return Weights.model_validate(data)
-    except ValidationError as error:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ConfigError(f"weights file {path}: {detail}") from None
+    return layered_toml(Weights, "chainmap.analysis", "weights.toml", path, "weights file")

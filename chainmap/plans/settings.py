@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import tomllib
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from chainmap.config import layered_toml
 from chainmap.errors import ConfigError, DataError
 from chainmap.ingest.encoding import detect_encoding
 from chainmap.plans.joint import Body
@@ -58,28 +56,7 @@ class Planning(_Section):
 
 def load_planning(path: Path | None = None) -> Planning:
     """The default planning settings, with the sections and keys of the TOML file at ``path``."""
-    data: dict[str, Any] = tomllib.loads(
-        files("chainmap.plans").joinpath("planning.toml").read_text(encoding="utf-8")
-    )
-    if path is not None:
-        try:
-            given = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except OSError as error:
-            raise ConfigError(f"cannot read planning file {path}: {error.strerror}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"planning file {path} is not valid TOML: {error}") from None
-        for section, values in given.items():
-            if not isinstance(values, dict) or section not in data:
-                raise ConfigError(
-                    f"planning file {path}: unknown section [{section}]; "
-                    f"the sections are {', '.join(f'[{s}]' for s in data)}"
-                )
-            data[section] = {**data[section], **values}
-    try:
-        return Planning.model_validate(data)
-    except ValidationError as error:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ConfigError(f"planning file {path}: {detail}") from None
+    return layered_toml(Planning, "chainmap.plans", "planning.toml", path, "planning file")
 
 
 def body_capacities(
