@@ -560,13 +560,14 @@ def what_if_(
     """What each leader of a chain loses if some firms stop supplying: the share of its
     purchases lost (no rerouting) and the firms left with no supply path to it."""
     from chainmap.analysis import what_if
-    from chainmap.reports import chain_graph, json_text
+    from chainmap.reports import chain_graph, json_text, leaders_to_analyse
 
     failed = [u.strip().upper() for u in fail.replace("，", ",").split(",") if u.strip()]
     if not failed:
         raise typer.BadParameter("name at least one USCC", param_hint="--fail")
     with open_store(_store_url(store)) as opened:
         graph = chain_graph(opened, chain)
+    leaders_to_analyse(graph, chain, None)  # a chain without a leader: say so
     found = what_if(graph, failed)
     if format is OutputFormat.json:
         sys.stdout.write(json_text([w.as_dict() for w in found]))
@@ -609,7 +610,7 @@ def robustness(
     R index (mean of a curve; lower means more fragile)."""
     from chainmap.analysis import robustness as curves
     from chainmap.analysis import weak_links
-    from chainmap.reports import chain_graph, json_text, weights_from
+    from chainmap.reports import chain_graph, json_text, leaders_to_analyse, weights_from
 
     if out is not None and out.suffix.lower() != ".png":
         raise typer.BadParameter("the plot is written as PNG: name a .png file", param_hint="--out")
@@ -618,6 +619,7 @@ def robustness(
     day = _as_of(as_of)
     with open_store(settings.store) as opened:
         graph = chain_graph(opened, chain)
+    leaders_to_analyse(graph, chain, None)  # a chain without a leader: say so
     with _progress("removal curves"):
         found = curves(graph, weak_links(graph, day, chosen), runs=runs, points=points, seed=seed)
     if out is not None:
