@@ -13,17 +13,20 @@ from chainmap.plans.joint import (
     plan_batches,
 )
 from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures, load_measures
+from chainmap.plans.plan import ChainPlan, build_plan
 from chainmap.plans.settings import Planning, body_capacities, load_planning
 
 __all__ = [
     "Batch",
     "Body",
     "Candidate",
+    "ChainPlan",
     "FirmMeasures",
     "MeasureRules",
     "Planning",
     "assign",
     "body_capacities",
+    "build_plan",
     "candidates",
     "coverage",
     "effects",

@@ -1,0 +1,207 @@
+"""The one-chain-one-policy plan (一链一策) as data: every figure from the chain's graph, its weak-link
+figures and the joint-certification batches. Rendering (Markdown, HTML) comes on top of this.
+
+Sections: chain profile, certification status, weak links, problem list (问题清单), measures by
+class (分类分级), joint-certification batches, targets and quarterly milestones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from chainmap.analysis import FirmFigures, SegmentFigures, Weights, certification, segment_view
+from chainmap.analysis.weak_links import chain_leaders
+from chainmap.plans.joint import Batch, Body, coverage, effects, plan_batches
+from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures
+
+__all__ = ["ChainPlan", "Problem", "Quarter", "build_plan", "quarters"]
+
+#: problem categories, in the order the plan lists them, and the reasons that make them
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "certification_gap": (
+        "uncertified",
+        "certificate_expired",
+        "certificate_suspended",
+        "certificate_revoked",
+        "certificate_withdrawn",
+        "certificate_expiring",
+    ),
+    "single_point_of_failure": ("single_point_of_failure",),
+    "single_sourcing": ("single_source",),
+    "concentration": ("concentrated",),
+    "low_maturity": ("low_maturity",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """How many firms (level ``enterprise``) or segments (``segment``) have a problem."""
+
+    category: str
+    level: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quarter:
+    """A quarter of the schedule: the batches audited in it and the coverage after it."""
+
+    quarter: str
+    batches: int
+    firms: int
+    coverage_after: float | None
+
+
+@dataclass(slots=True)
+class ChainPlan:
+    chain_id: str
+    name: str
+    as_of: date
+    leaders: list[tuple[str, str]]
+    sizes: dict[str, int]
+    regions: list[tuple[str, int, int]]  # prefecture, firms, certified (in force)
+    products: list[tuple[str, int]]  # what the leaders buy, with how many suppliers
+    firms: int
+    certified: int
+    segments: list[SegmentFigures]
+    expiring: list[tuple[str, str, str, date]]  # uscc, name, certificate, expiry
+    weak_links: list[FirmFigures]
+    problems: list[Problem]
+    measures: list[FirmMeasures]
+    batches: list[Batch]
+    batch_effects: list[tuple[float | None, float | None]]
+    coverage_now: float | None
+    target: float
+    target_date: date
+    schedule: list[Quarter] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["weak_links"] = [f.as_dict() for f in self.weak_links]
+        out["batches"] = [b.as_dict() for b in self.batches]
+        return out
+
+
+def _quarter(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarters(start: date, end: date) -> list[str]:
+    """The quarters from the one after ``start`` to the one holding ``end``: ``2027Q1`` ..."""
+    year, q = start.year, (start.month - 1) // 3 + 1
+    found: list[str] = []
+    while True:
+        q += 1
+        if q == 5:
+            year, q = year + 1, 1
+        label = f"{year}Q{q}"
+        if (year, q) > (end.year, (end.month - 1) // 3 + 1):
+            return found
+        found.append(label)
+
+
+def _schedule(
+    figures: Sequence[FirmFigures],
+    batches: Sequence[tuple[tuple[str, str], tuple[Any, ...]]],
+    bodies: Sequence[Body],
+    labels: Sequence[str],
+) -> list[Quarter]:
+    """Batches into quarters: each quarter every body has its capacity again; what does not fit
+    waits for the next quarter."""
+    left = list(batches)
+    done: list[Batch] = []
+    found = []
+    for label in labels:
+        placed = plan_batches(left, bodies) if bodies and left else []
+        now = [b for b in placed if b.body_id is not None]
+        taken = {b.members for b in now}
+        left = [b for b in left if b[1] not in taken]
+        done.extend(now)
+        after = effects(figures, done)[-1][1] if done else None
+        found.append(Quarter(label, len(now), sum(len(b.members) for b in now), after))
+    return found
+
+
+def build_plan(
+    graph: nx.DiGraph,
+    figures: Sequence[FirmFigures],
+    as_of: date,
+    weights: Weights,
+    batches: Sequence[tuple[tuple[str, str], tuple[Any, ...]]],
+    bodies: Sequence[Body],
+    rules: MeasureRules,
+    *,
+    target: float,
+    target_date: date,
+    top: int = 10,
+) -> ChainPlan:
+    """The plan's data for the graph's chain as of ``as_of`` (see the module docstring)."""
+    chain = graph.graph["chains"][0]
+    nodes = graph.nodes
+    expiring_days = weights.thresholds.expiring_days
+    states = {
+        u: certification(nodes[u].get("certificates", ()), as_of, expiring_days) for u in graph
+    }
+    sizes = Counter((nodes[u].get("size") or "unknown") for u in graph)
+    regions: dict[str, list[int]] = {}
+    for u in graph:
+        counts = regions.setdefault(nodes[u].get("region_code", "")[:4], [0, 0])
+        counts[0] += 1
+        counts[1] += states[u].state.protected
+    leaders = chain_leaders(graph)
+    bought: Counter[str] = Counter()
+    for leader in leaders:
+        for _, link in graph.pred[leader].items():
+            for product in link.get("products") or ():
+                bought[product] += 1
+    best: dict[str, FirmFigures] = {}
+    for f in figures:
+        if f.uscc not in best or f.score > best[f.uscc].score:
+            best[f.uscc] = f
+    ranked = sorted(best.values(), key=lambda f: (-f.score, f.uscc))
+    weak = [f for f in ranked if f.score >= weights.thresholds.min_score - 1e-9][:top]
+    segments = segment_view(graph, figures, as_of, weights)
+    problems = []
+    for category, reasons in CATEGORIES.items():
+        firms = sum(1 for f in best.values() if set(f.reasons) & set(reasons))
+        problems.append(Problem(category, "enterprise", firms))
+    gap = sum(1 for s in segments if s.coverage is not None and s.coverage < target)
+    problems.append(Problem("certification_gap", "segment", gap))
+    expiring = sorted(
+        (
+            (u, nodes[u].get("name", ""), s.certificate.cert_no, s.certificate.expires_on)
+            for u, s in states.items()
+            if s.state.value == "expiring" and s.certificate is not None
+        ),
+        key=lambda row: (row[3], row[0]),
+    )
+    placed = plan_batches(batches, bodies)
+    labels = quarters(as_of, target_date)
+    return ChainPlan(
+        chain_id=chain.chain_id,
+        name=chain.name,
+        as_of=as_of,
+        leaders=[(u, nodes[u].get("name", "")) for u in leaders],
+        sizes={k: sizes.get(k, 0) for k in ("micro", "small", "medium", "large", "unknown")},
+        regions=sorted(((p, c[0], c[1]) for p, c in regions.items()), key=lambda r: (-r[1], r[0])),
+        products=sorted(bought.items(), key=lambda p: (-p[1], p[0])),
+        firms=graph.number_of_nodes(),
+        certified=sum(1 for s in states.values() if s.state.protected),
+        segments=segments,
+        expiring=expiring,
+        weak_links=weak,
+        problems=problems,
+        measures=firm_measures(figures, rules),
+        batches=placed,
+        batch_effects=effects(figures, placed),
+        coverage_now=coverage(figures),
+        target=target,
+        target_date=target_date,
+        schedule=_schedule(figures, batches, bodies, labels),
+    )

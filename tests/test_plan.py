@@ -1,0 +1,116 @@
+"""The plan's data on the hand-built chain (figures worked out in test_cli_analysis.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sample_chain import DEALER, LEADER, TIER1_A, TIER1_B, TIER2
+
+from chainmap.analysis import load_weights, weak_links
+from chainmap.graph import to_digraph
+from chainmap.ingest.load import import_datasets
+from chainmap.plans import body_capacities, candidates, form_batches, load_measures, load_planning
+from chainmap.plans.plan import ChainPlan, Problem, build_plan, quarters
+from chainmap.store import open_store
+
+AS_OF = date(2026, 11, 1)
+
+
+def plan_of(dataset: Path, tmp_path: Path, capacity: float | None = None) -> ChainPlan:
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    import_datasets([dataset], lambda: open_store(url, create=True), workers=1)
+    with open_store(url) as store:
+        graph = to_digraph(store.chain("NEV-T"))
+        known = store.bodies()
+    weights, rules = load_weights(), load_planning()
+    bodies = body_capacities(known, rules)
+    if capacity is not None:
+        bodies = [b.__class__(b.body_id, b.name, capacity) for b in bodies]
+    figures = weak_links(graph, AS_OF, weights)
+    found = candidates(figures, rules.audit_days.by_size(), rules.audit_days.unknown)
+    return build_plan(
+        graph,
+        figures,
+        AS_OF,
+        weights,
+        form_batches(found, 8),
+        bodies,
+        load_measures(),
+        target=0.8,
+        target_date=date(2027, 12, 31),
+    )
+
+
+def test_quarters() -> None:
+    assert quarters(AS_OF, date(2027, 12, 31)) == ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
+    assert quarters(date(2027, 3, 31), date(2027, 6, 30)) == ["2027Q2"]
+    assert quarters(date(2027, 6, 30), date(2027, 6, 30)) == []
+
+
+def test_every_section_of_the_hand_built_chain(dataset: Path, tmp_path: Path) -> None:
+    plan = plan_of(dataset, tmp_path)
+    # 1. profile
+    assert (plan.chain_id, plan.name) == ("NEV-T", "新能源汽车产业链（测试）")
+    assert plan.leaders == [(LEADER, "昆山整车制造股份有限公司")]
+    assert plan.sizes == {"micro": 1, "small": 3, "medium": 0, "large": 1, "unknown": 0}
+    assert plan.regions == [("3205", 3, 2), ("1101", 1, 0), ("3401", 1, 0)]
+    assert plan.products == [("动力电池", 1), ("座椅", 1)]
+    assert [s.segment_id for s in plan.segments] == [
+        "materials",
+        "cells",
+        "parts",
+        "assembly",
+        "sales",
+    ]
+    # 2. certification: the leader and TIER1_A (expiring 2026-11-30) hold one in force
+    assert (plan.firms, plan.certified) == (5, 2)
+    assert plan.expiring == [
+        (TIER1_A, "昆山恒达电池有限公司", "00124Q10002R0S", date(2026, 11, 30))
+    ]
+    # 3. weak links, best first
+    assert [f.uscc for f in plan.weak_links] == [TIER2, TIER1_B, TIER1_A]
+    # 4. problems: three certification gaps, one single point of failure (A), three sole
+    # sources, one concentrated supplier (A), one low maturity (B); three segments under 80 %
+    assert plan.problems == [
+        Problem("certification_gap", "enterprise", 3),
+        Problem("single_point_of_failure", "enterprise", 1),
+        Problem("single_sourcing", "enterprise", 3),
+        Problem("concentration", "enterprise", 1),
+        Problem("low_maturity", "enterprise", 1),
+        Problem("certification_gap", "segment", 3),
+    ]
+    # 5. measures: one set per upstream firm
+    assert {m.uscc: m.rules for m in plan.measures} == {
+        TIER2: ("certify", "bottleneck"),
+        TIER1_B: ("certify", "bottleneck"),
+        TIER1_A: ("certify", "graded", "bottleneck", "credit"),
+    }
+    assert DEALER not in {m.uscc for m in plan.measures}
+    # 6. batches and 7. targets: valid certificates carry nothing yet (A's expires): 0 %;
+    # all three batches fit the default 60 audit-days in the first quarter
+    assert [b.body_id for b in plan.batches] == ["CQC", "CQC", "CQC"]
+    assert plan.coverage_now == 0.0
+    assert [(q.quarter, q.batches, q.firms) for q in plan.schedule] == [
+        ("2027Q1", 3, 3),
+        ("2027Q2", 0, 0),
+        ("2027Q3", 0, 0),
+        ("2027Q4", 0, 0),
+    ]
+    assert plan.schedule[0].coverage_after == pytest.approx(1.0)
+    assert plan.as_dict()["weak_links"][0]["uscc"] == TIER2
+
+
+def test_capacity_spreads_batches_over_quarters(dataset: Path, tmp_path: Path) -> None:
+    plan = plan_of(dataset, tmp_path, capacity=3.0)  # one firm of 2-3 audit-days a quarter
+    assert [(q.quarter, q.batches) for q in plan.schedule] == [
+        ("2027Q1", 1),
+        ("2027Q2", 1),
+        ("2027Q3", 1),
+        ("2027Q4", 0),
+    ]
+    after = [q.coverage_after for q in plan.schedule]
+    assert None not in after
+    first, second, third, fourth = (x or 0.0 for x in after)
+    assert first < second < third == pytest.approx(1.0) == fourth
