@@ -777,6 +777,93 @@ def joint_cert(
     console.print(table)
 
 
+class PlanFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def plan(
+    chain: ChainOption,
+    as_of: AsOfOption = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the plan.")] = Lang.zh,
+    format: Annotated[PlanFormat, typer.Option("--format", help="md or json.")] = PlanFormat.md,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the plan to this file.", show_default=False),
+    ] = None,
+    capacity: Annotated[
+        Path | None,
+        typer.Option(
+            "--capacity", help="CSV body_id,capacity (see joint-cert).", show_default=False
+        ),
+    ] = None,
+    planning: Annotated[
+        Path | None,
+        typer.Option(
+            "--planning", help="TOML planning settings (batches, targets).", show_default=False
+        ),
+    ] = None,
+    measures: Annotated[
+        Path | None,
+        typer.Option(
+            "--measures", help="TOML rules table of measures by class.", show_default=False
+        ),
+    ] = None,
+    weights: WeightsOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a chain's **one-chain-one-policy plan** (一链一策): profile, certification status, weak
+    links, problem list, measures by class, joint-certification batches, quarterly targets and
+    responsibilities, with a measure set per firm as an appendix. Chinese by default."""
+    from chainmap.analysis import weak_links
+    from chainmap.plans import (
+        body_capacities,
+        build_plan,
+        candidates,
+        form_batches,
+        load_measures,
+        load_planning,
+    )
+    from chainmap.plans.render import render_markdown
+    from chainmap.reports import chain_graph, json_text, leaders_to_analyse, weights_from
+
+    settings = get_settings(store=store, weights=weights)
+    chosen = weights_from(settings.weights)
+    rules = load_planning(planning)
+    table = load_measures(measures)
+    day = _as_of(as_of)
+    with open_store(settings.store) as opened:
+        graph = chain_graph(opened, chain)
+        known = opened.bodies()
+    leaders_to_analyse(graph, chain, None)
+    bodies = body_capacities(known, rules, capacity)
+    figures = weak_links(graph, day, chosen)
+    found = candidates(figures, rules.audit_days.by_size(), rules.audit_days.unknown)
+    batches = form_batches(
+        found,
+        rules.batches.batch_size,
+        rules.batches.same_division,
+        rules.batches.prefecture_digits,
+    )
+    built = build_plan(
+        graph,
+        figures,
+        day,
+        chosen,
+        batches,
+        bodies,
+        table,
+        target=rules.targets.coverage,
+        target_date=rules.targets.by,
+        top=rules.targets.top_weak_links,
+    )
+    if format is PlanFormat.json:
+        _emit(json_text(built.as_dict()), out)
+    else:
+        _emit(render_markdown(built, table, lang.value), out)
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo store and data.")] = Path(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sample_chain import DEALER, LEADER, TIER1_A, TIER1_B, TIER2
@@ -114,3 +116,64 @@ def test_capacity_spreads_batches_over_quarters(dataset: Path, tmp_path: Path) -
     assert None not in after
     first, second, third, fourth = (x or 0.0 for x in after)
     assert first < second < third == pytest.approx(1.0) == fourth
+
+
+SECTIONS = {
+    "zh": [
+        "1. 产业链概况",
+        "2. 认证现状",
+        "3. 薄弱环节",
+        "4. 问题清单",
+        "5. 分类分级措施",
+        "6. 联合认证批次",
+        "7. 目标与里程碑",
+        "8. 职责分工",
+        "附录：一企一策清单",
+    ],
+    "en": [
+        "1. Chain profile",
+        "2. Certification status",
+        "3. Weak links",
+        "4. Problem list",
+        "5. Measures by class",
+        "6. Joint-certification batches",
+        "7. Targets and milestones",
+        "8. Responsibilities",
+        "Appendix: measures per firm",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_command_renders_every_section(edited: Any, tmp_path: Path, lang: str) -> None:
+    from sample_chain import TABLES, write_dataset
+    from typer.testing import CliRunner
+
+    from chainmap.cli import app
+
+    firms = [list(r) for r in TABLES["enterprises"]]
+    firms[4][1] = "<img src=x onerror=alert(1)>|合肥"  # TIER2's name
+    data = write_dataset(tmp_path / "data", edited(enterprises=firms))
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    import_datasets([data], lambda: open_store(url, create=True), workers=1)
+    args = ["plan", "--chain", "NEV-T", "--store", url, "--as-of", "2026-11-01", "--lang", lang]
+    runner = CliRunner()
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    text = first.stdout
+    positions = [text.index(f"## {s}") for s in SECTIONS[lang]]
+    assert positions == sorted(positions)
+    assert "{" not in text and "}" not in text  # every placeholder filled
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;\\|合肥" in text
+    assert "00124Q10002R0S" in text and "2026-11-30" in text
+    if lang == "en":
+        assert "Holds no QMS certificate in force" in text
+    else:
+        assert "无有效质量管理体系认证证书" in text
+    out = tmp_path / f"plan-{lang}.md"
+    again = runner.invoke(app, [*args, "--out", str(out)])
+    assert again.exit_code == 0
+    assert out.read_text(encoding="utf-8") == text  # same data, same plan, byte for byte
+    as_json = runner.invoke(app, [*args, "--format", "json"])
+    plan = json.loads(as_json.stdout)
+    assert [q["quarter"] for q in plan["schedule"]] == ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,12 +47,19 @@ class Capacity(_Section):
     default: float = Field(ge=0)
 
 
+class Targets(_Section):
+    coverage: float = Field(gt=0, le=1)
+    by: date
+    top_weak_links: int = Field(ge=1, le=1000)
+
+
 class Planning(_Section):
-    """Every setting of the joint-certification planner (see planning.toml)."""
+    """Every setting of the joint-certification planner and the plan (see planning.toml)."""
 
     batches: Batches
     audit_days: AuditDays
     capacity: Capacity
+    targets: Targets
 
 
 def load_planning(path: Path | None = None) -> Planning:
