@@ -817,14 +817,8 @@ def plan(
     links, problem list, measures by class, joint-certification batches, quarterly targets and
     responsibilities, with a measure set per firm as an appendix. Chinese by default."""
     from chainmap.analysis import weak_links
-    from chainmap.plans import (
-        body_capacities,
-        build_plan,
-        candidates,
-        form_batches,
-        load_measures,
-        load_planning,
-    )
+    from chainmap.plans import body_capacities, load_measures, load_planning
+    from chainmap.plans.plan import plan_for
     from chainmap.plans.render import render_markdown
     from chainmap.reports import chain_graph, json_text, leaders_to_analyse, weights_from
 
@@ -838,26 +832,7 @@ def plan(
         known = opened.bodies()
     leaders_to_analyse(graph, chain, None)
     bodies = body_capacities(known, rules, capacity)
-    figures = weak_links(graph, day, chosen)
-    found = candidates(figures, rules.audit_days.by_size(), rules.audit_days.unknown)
-    batches = form_batches(
-        found,
-        rules.batches.batch_size,
-        rules.batches.same_division,
-        rules.batches.prefecture_digits,
-    )
-    built = build_plan(
-        graph,
-        figures,
-        day,
-        chosen,
-        batches,
-        bodies,
-        table,
-        target=rules.targets.coverage,
-        target_date=rules.targets.by,
-        top=rules.targets.top_weak_links,
-    )
+    built = plan_for(graph, weak_links(graph, day, chosen), day, chosen, rules, bodies, table)
     if format is PlanFormat.json:
         _emit(json_text(built.as_dict()), out)
     else:
@@ -909,6 +884,7 @@ def demo(
         )
     console.print(table)
     console.print(f"  weak links: {result.weak_links_dir} (one CSV per chain)")
+    console.print(f"  plans: {result.plans_dir} (一链一策, Chinese and English, per chain)")
     console.print(f"  summary: {result.summary_path}")
     if result.chains:
         first = result.chains[0].chain_id

@@ -46,6 +46,7 @@ class DemoResult:
     chains: list[ChainSummary]
     summary_path: Path
     weak_links_dir: Path
+    plans_dir: Path
 
 
 def run_demo(
@@ -60,17 +61,24 @@ def run_demo(
     """Generate a dataset into ``out/data``, import it into a fresh ``out/chainmap.db``, summarize.
 
     Only the demo's own files in ``out`` are replaced: ``data/``, ``chainmap.db`` (with its WAL
-    files), ``weak-links/`` (one CSV per chain, UTF-8 with BOM for Excel) and ``summary.json``.
+    files), ``weak-links/`` (one CSV per chain, UTF-8 with BOM for Excel), ``plans/`` (each
+    chain's one-chain-one-policy plan in Chinese and English, Markdown) and ``summary.json``.
     """
+    from chainmap.plans import body_capacities, load_measures, load_planning
+    from chainmap.plans.plan import plan_for
+    from chainmap.plans.render import render_markdown
     from chainmap.reports import WEAK_LINK_COLUMNS, csv_text, figures_rows
 
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
     weak_dir = out / "weak-links"
-    for folder in (data_dir, weak_dir):
+    plan_dir = out / "plans"
+    for folder in (data_dir, weak_dir, plan_dir):
         if folder.exists():
             shutil.rmtree(folder)
     weak_dir.mkdir()
+    plan_dir.mkdir()
+    planning, measures = load_planning(), load_measures()
     weights = load_weights()
     db = out / "chainmap.db"
     for leftover in (db, db.with_name("chainmap.db-wal"), db.with_name("chainmap.db-shm")):
@@ -93,7 +101,21 @@ def run_demo(
                     in_force(CertStatus(c.status), c.issued_on, c.expires_on, as_of) for c in certs
                 )
             )
-            weak = select(weak_links(graph, as_of, weights), min_score=weights.thresholds.min_score)
+            figures = weak_links(graph, as_of, weights)
+            weak = select(figures, min_score=weights.thresholds.min_score)
+            plan = plan_for(
+                graph,
+                figures,
+                as_of,
+                weights,
+                planning,
+                body_capacities(store.bodies(), planning),
+                measures,
+            )
+            for lang in ("zh", "en"):
+                (plan_dir / f"{chain.chain_id}.{lang}.md").write_text(
+                    render_markdown(plan, measures, lang), encoding="utf-8"
+                )
             (weak_dir / f"{chain.chain_id}.csv").write_text(
                 csv_text(figures_rows(weak), WEAK_LINK_COLUMNS), encoding="utf-8-sig"
             )
@@ -130,4 +152,5 @@ def run_demo(
         chains=rows,
         summary_path=summary_path,
         weak_links_dir=weak_dir,
+        plans_dir=plan_dir,
     )

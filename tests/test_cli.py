@@ -124,6 +124,24 @@ def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
         assert raw.decode("utf-8-sig") == listed.stdout
         assert raw.decode("utf-8-sig").count("\n") == chain["weak_links"] + 1
     assert f"chainmap weak-links --chain {summary['chains'][0]['chain_id']}" in result.output
+    # and each chain's plan in both languages, as `chainmap plan` writes it
+    for chain in summary["chains"]:
+        for lang in ("zh", "en"):
+            written = (out / "plans" / f"{chain['chain_id']}.{lang}.md").read_text(encoding="utf-8")
+            listed = runner.invoke(
+                app,
+                [
+                    "plan",
+                    "--chain",
+                    chain["chain_id"],
+                    "--lang",
+                    lang,
+                    "--store",
+                    f"sqlite:///{out / 'chainmap.db'}",
+                ],
+            )
+            assert listed.exit_code == 0, listed.output
+            assert written == listed.stdout
 
 
 def test_cli_on_neo4j(neo4j_url: str, dataset: Path) -> None:

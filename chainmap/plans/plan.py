@@ -17,10 +17,19 @@ import networkx as nx
 
 from chainmap.analysis import FirmFigures, SegmentFigures, Weights, certification, segment_view
 from chainmap.analysis.weak_links import chain_leaders
-from chainmap.plans.joint import Batch, Body, coverage, effects, plan_batches
+from chainmap.plans.joint import (
+    Batch,
+    Body,
+    candidates,
+    coverage,
+    effects,
+    form_batches,
+    plan_batches,
+)
 from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures
+from chainmap.plans.settings import Planning
 
-__all__ = ["ChainPlan", "Problem", "Quarter", "build_plan", "quarters"]
+__all__ = ["ChainPlan", "Problem", "Quarter", "build_plan", "plan_for", "quarters"]
 
 #: problem categories, in the order the plan lists them, and the reasons that make them
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -204,4 +213,35 @@ def build_plan(
         target=target,
         target_date=target_date,
         schedule=_schedule(figures, batches, bodies, labels),
+    )
+
+
+def plan_for(
+    graph: nx.DiGraph,
+    figures: Sequence[FirmFigures],
+    as_of: date,
+    weights: Weights,
+    planning: Planning,
+    bodies: Sequence[Body],
+    rules: MeasureRules,
+) -> ChainPlan:
+    """The plan with the candidates and batches the planning settings give."""
+    found = candidates(figures, planning.audit_days.by_size(), planning.audit_days.unknown)
+    batches = form_batches(
+        found,
+        planning.batches.batch_size,
+        planning.batches.same_division,
+        planning.batches.prefecture_digits,
+    )
+    return build_plan(
+        graph,
+        figures,
+        as_of,
+        weights,
+        batches,
+        bodies,
+        rules,
+        target=planning.targets.coverage,
+        target_date=planning.targets.by,
+        top=planning.targets.top_weak_links,
     )
