@@ -295,3 +295,37 @@ def test_body_capacities_without_bodies_or_file() -> None:
     assert body_capacities([], load_planning()) == []
     with pytest.raises(ConfigError, match="cannot read planning file"):
         load_planning(Path(__file__).with_name("no-such-planning.toml"))
+
+
+@pytest.mark.parametrize(("enterprises", "capacity"), [(400, 12.0), (2500, 40.0)])
+def test_limits_hold_on_generated_chains(tmp_path: Path, enterprises: int, capacity: float) -> None:
+    from chainmap.analysis import load_weights, weak_links
+    from chainmap.graph import to_digraph
+    from chainmap.plans import load_planning
+    from chainmap.samples import REFERENCE_DATE, generate_dataset
+
+    data = tmp_path / "data"
+    generate_dataset(data, enterprises=enterprises, chains=2, seed=11)
+    url = f"sqlite:///{tmp_path / 'gen.db'}"
+    import_datasets([data], lambda: open_store(url, create=True), workers=1)
+    rules = load_planning()
+    with open_store(url) as store:
+        chains = [c.chain_id for c in store.chains()]
+        graphs = [to_digraph(store.chain(c)) for c in chains]
+        bodies = [Body(b.body_id, b.name, capacity) for b in store.bodies()]
+    assert bodies
+    for graph in graphs:
+        figures = weak_links(graph, REFERENCE_DATE, load_weights())
+        found = candidates(figures, DAYS, rules.audit_days.unknown)
+        batches = form_batches(found, batch_size=5)
+        placed = plan_batches(batches, bodies)
+        check(placed, batches, bodies)
+        assert sum(1 for b in placed if b.body_id) > 0
+        assert {c.uscc for c in found} == {f.uscc for f in figures if f.certification != "valid"}
+        for batch in placed:
+            assert 1 <= len(batch.members) <= 5
+            assert len({(c.industry_code[:3], c.region_code[:4]) for c in batch.members}) == 1
+            assert batch.group == (
+                batch.members[0].industry_code[:3],
+                batch.members[0].region_code[:4],
+            )
