@@ -779,6 +779,7 @@ def joint_cert(
 
 class PlanFormat(StrEnum):
     md = "md"
+    html = "html"
     json = "json"
 
 
@@ -787,7 +788,9 @@ def plan(
     chain: ChainOption,
     as_of: AsOfOption = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the plan.")] = Lang.zh,
-    format: Annotated[PlanFormat, typer.Option("--format", help="md or json.")] = PlanFormat.md,
+    format: Annotated[PlanFormat, typer.Option("--format", help="md, html or json.")] = (
+        PlanFormat.md
+    ),
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Write the plan to this file.", show_default=False),
@@ -819,7 +822,7 @@ def plan(
     from chainmap.analysis import weak_links
     from chainmap.plans import body_capacities, load_measures, load_planning
     from chainmap.plans.plan import plan_for
-    from chainmap.plans.render import render_markdown
+    from chainmap.plans.render import render_html, render_markdown
     from chainmap.reports import chain_graph, json_text, leaders_to_analyse, weights_from
 
     settings = get_settings(store=store, weights=weights)
@@ -835,6 +838,8 @@ def plan(
     built = plan_for(graph, weak_links(graph, day, chosen), day, chosen, rules, bodies, table)
     if format is PlanFormat.json:
         _emit(json_text(built.as_dict()), out)
+    elif format is PlanFormat.html:
+        _emit(render_html(built, table, lang.value), out)
     else:
         _emit(render_markdown(built, table, lang.value), out)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,16 @@ def test_plan_command_renders_every_section(edited: Any, tmp_path: Path, lang: s
     again = runner.invoke(app, [*args, "--out", str(out)])
     assert again.exit_code == 0
     assert out.read_text(encoding="utf-8") == text  # same data, same plan, byte for byte
+    page = runner.invoke(app, [*args, "--format", "html"]).stdout
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "<script" not in page
+    assert not re.search(r"<[^>]*\b(src|href)=", page)  # nothing to fetch
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;|合肥" in page
+    assert page.count("<svg") == 1 and page.count("<table>") >= 10
+    for section in SECTIONS[lang]:
+        assert f"<h2>{section}</h2>" in page
+    assert runner.invoke(app, [*args, "--format", "html"]).stdout == page
     as_json = runner.invoke(app, [*args, "--format", "json"])
     plan = json.loads(as_json.stdout)
     assert [q["quarter"] for q in plan["schedule"]] == ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]

@@ -3,10 +3,14 @@ data (:class:`chainmap.plans.plan.ChainPlan`); text from the data is escaped."""
 
 from __future__ import annotations
 
+from html import escape
+
+import markdown
+
 from chainmap.plans.measures import MeasureRules
 from chainmap.plans.plan import ChainPlan
 
-__all__ = ["render_markdown"]
+__all__ = ["render_html", "render_markdown"]
 
 _T: dict[str, dict[str, str]] = {
     "title": {"zh": "一链一策：{name}（{chain}）", "en": "One chain, one policy: {name} ({chain})"},
@@ -294,3 +298,62 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
         ],
     )
     return "\n".join(out).rstrip() + "\n"
+
+
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }
+h1 { font-size: 1.6rem; border-bottom: 2px solid #444; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #bbb; break-after: avoid; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border: 1px solid #bbb; padding: 0.2rem 0.5rem; vertical-align: top; }
+th { background: #eee; }
+tr { break-inside: avoid; }
+svg text { font-size: 12px; }
+@media print { body { margin: 0; max-width: none; } h2 { break-before: auto; } }
+"""
+# nothing may load or run: styles inline, no scripts, no requests
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def _coverage_chart(plan: ChainPlan, lang: str) -> str:
+    """A horizontal bar per segment: certification coverage by count, as inline SVG."""
+    rows = [s for s in plan.segments if s.coverage is not None]
+    if not rows:
+        return ""
+    bar, left, height = 300, 160, 22
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + bar + 60}" '
+        f'height="{height * len(rows) + 10}" role="img" '
+        f'aria-label="{escape(_T["by_segment"][lang])}">'
+    ]
+    for i, seg in enumerate(rows):
+        y = 5 + i * height
+        width = round(bar * (seg.coverage or 0.0), 1)
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(seg.name)}</text>'
+            f'<rect x="{left}" y="{y + 3}" width="{bar}" height="{height - 8}" fill="#eee"/>'
+            f'<rect x="{left}" y="{y + 3}" width="{width}" height="{height - 8}" fill="#3a7"/>'
+            f'<text x="{left + bar + 6}" y="{y + 15}">{_pct(seg.coverage)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> str:
+    """The plan as one self-contained HTML page (no script, nothing fetched), readable printed,
+    with a chart of certification coverage by segment."""
+    body = markdown.markdown(render_markdown(plan, rules, lang), extensions=["tables"])
+    heading = f"<h3>{escape(_T['by_segment'][lang])}</h3>"
+    chart = _coverage_chart(plan, lang)
+    if chart and heading in body:  # the chart above the segment table of section 2
+        body = body.replace(heading, f"{heading}\n<figure>{chart}</figure>", 1)
+    title = _T["title"][lang].format(name=plan.name, chain=plan.chain_id)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
