@@ -15,7 +15,7 @@ from chainmap.analysis import load_weights, weak_links
 from chainmap.graph import to_digraph
 from chainmap.ingest.load import import_datasets
 from chainmap.plans import body_capacities, candidates, form_batches, load_measures, load_planning
-from chainmap.plans.plan import ChainPlan, Problem, build_plan, quarters
+from chainmap.plans.plan import ChainPlan, build_plan, quarters
 from chainmap.store import open_store
 
 AS_OF = date(2026, 11, 1)
@@ -58,7 +58,9 @@ def test_every_section_of_the_hand_built_chain(dataset: Path, tmp_path: Path) ->
     assert (plan.chain_id, plan.name) == ("NEV-T", "新能源汽车产业链（测试）")
     assert plan.leaders == [(LEADER, "昆山整车制造股份有限公司")]
     assert plan.sizes == {"micro": 1, "small": 3, "medium": 0, "large": 1, "unknown": 0}
-    assert plan.regions == [("3205", 3, 2), ("1101", 1, 0), ("3401", 1, 0)]
+    # by prefecture: firms, in force, and exposure coverage (A carries 0.625 of 3205's 1.0; the
+    # dealer in 1101 is not upstream of the leader)
+    assert plan.regions == [("3205", 3, 2, 0.625), ("1101", 1, 0, None), ("3401", 1, 0, 0.0)]
     assert plan.products == [("动力电池", 1), ("座椅", 1)]
     assert [s.segment_id for s in plan.segments] == [
         "materials",
@@ -74,15 +76,26 @@ def test_every_section_of_the_hand_built_chain(dataset: Path, tmp_path: Path) ->
     ]
     # 3. weak links, best first
     assert [f.uscc for f in plan.weak_links] == [TIER2, TIER1_B, TIER1_A]
-    # 4. problems: three certification gaps, one single point of failure (A), three sole
-    # sources, one concentrated supplier (A), one low maturity (B); three segments under 80 %
-    assert plan.problems == [
-        Problem("certification_gap", "enterprise", 3),
-        Problem("single_point_of_failure", "enterprise", 1),
-        Problem("single_sourcing", "enterprise", 3),
-        Problem("concentration", "enterprise", 1),
-        Problem("low_maturity", "enterprise", 1),
-        Problem("certification_gap", "segment", 3),
+    # 4. problems at three levels: the chain, its segments, its firms. Certification gap: the
+    # chain's coverage (0 %) is under 80 %, three segments are, three firms have one; A is the one
+    # single point of failure (cells) and concentrated supplier; A, B and TIER2 are sole sources
+    # (cells, parts, materials); B (parts) has low maturity
+    assert [(p.category, p.level, p.count) for p in plan.problems] == [
+        ("certification_gap", "chain", 1),
+        ("certification_gap", "segment", 3),
+        ("certification_gap", "enterprise", 3),
+        ("single_point_of_failure", "chain", 1),
+        ("single_point_of_failure", "segment", 1),
+        ("single_point_of_failure", "enterprise", 1),
+        ("single_sourcing", "chain", 1),
+        ("single_sourcing", "segment", 3),
+        ("single_sourcing", "enterprise", 3),
+        ("concentration", "chain", 1),
+        ("concentration", "segment", 1),
+        ("concentration", "enterprise", 1),
+        ("low_maturity", "chain", 1),
+        ("low_maturity", "segment", 1),
+        ("low_maturity", "enterprise", 1),
     ]
     # 5. measures: one set per upstream firm
     assert {m.uscc: m.rules for m in plan.measures} == {

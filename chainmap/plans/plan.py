@@ -57,6 +57,45 @@ class Problem:
     count: int
 
 
+def _ratio(sums: list[float]) -> float | None:
+    return sums[1] / sums[0] if sums[0] > 0 else None
+
+
+def _problems(
+    graph: nx.DiGraph,
+    best: dict[str, FirmFigures],
+    segments: Sequence[SegmentFigures],
+    chain_coverage: float | None,
+    target: float,
+) -> list[Problem]:
+    """Each category at three levels: the firms that have it; the segments holding such a firm
+    (for the certification gap: the segments whose coverage is under the target); and the chain
+    (1 when any firm has it; for the certification gap, when coverage is under the target)."""
+    found = []
+    chains = {c.chain_id for c in graph.graph.get("chains", [])}
+    for category, reasons in CATEGORIES.items():
+        firms = [u for u, f in best.items() if set(f.reasons) & set(reasons)]
+        if category == "certification_gap":
+            segs = sum(1 for s in segments if s.coverage is not None and s.coverage < target)
+            chain = int(chain_coverage is not None and chain_coverage < target)
+        else:
+            segs = len(
+                {
+                    segment
+                    for u in firms
+                    for c, segment in graph.nodes[u].get("segments", ())
+                    if not chains or c in chains
+                }
+            )
+            chain = int(bool(firms))
+        found += [
+            Problem(category, "chain", chain),
+            Problem(category, "segment", segs),
+            Problem(category, "enterprise", len(firms)),
+        ]
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Quarter:
     """A quarter of the schedule: the batches audited in it and the coverage after it."""
@@ -74,7 +113,8 @@ class ChainPlan:
     as_of: date
     leaders: list[tuple[str, str]]
     sizes: dict[str, int]
-    regions: list[tuple[str, int, int]]  # prefecture, firms, certified (in force)
+    # prefecture, firms, certified (in force), exposure coverage (None: no upstream firm there)
+    regions: list[tuple[str, int, int, float | None]]
     products: list[tuple[str, int]]  # what the leaders buy, with how many suppliers
     firms: int
     certified: int
@@ -163,6 +203,16 @@ def build_plan(
         counts = regions.setdefault(nodes[u].get("region_code", "")[:4], [0, 0])
         counts[0] += 1
         counts[1] += states[u].state.protected
+    # the chain's exposure of each firm: the mean over its leaders, as in the segment view
+    share = 1 / max(1, len(chain_leaders(graph)))
+    exposure: dict[str, float] = {}
+    for f in figures:
+        exposure[f.uscc] = exposure.get(f.uscc, 0.0) + f.exposure * share
+    region_exposure: dict[str, list[float]] = {}
+    for u, e in exposure.items():
+        sums = region_exposure.setdefault(nodes[u].get("region_code", "")[:4], [0.0, 0.0])
+        sums[0] += e
+        sums[1] += e if states[u].state.protected else 0.0
     leaders = chain_leaders(graph)
     bought: Counter[str] = Counter()
     for leader in leaders:
@@ -176,12 +226,7 @@ def build_plan(
     ranked = sorted(best.values(), key=lambda f: (-f.score, f.uscc))
     weak = [f for f in ranked if f.score >= weights.thresholds.min_score - 1e-9][:top]
     segments = segment_view(graph, figures, as_of, weights)
-    problems = []
-    for category, reasons in CATEGORIES.items():
-        firms = sum(1 for f in best.values() if set(f.reasons) & set(reasons))
-        problems.append(Problem(category, "enterprise", firms))
-    gap = sum(1 for s in segments if s.coverage is not None and s.coverage < target)
-    problems.append(Problem("certification_gap", "segment", gap))
+    problems = _problems(graph, best, segments, coverage(figures), target)
     expiring = sorted(
         (
             (u, nodes[u].get("name", ""), s.certificate.cert_no, s.certificate.expires_on)
@@ -198,7 +243,13 @@ def build_plan(
         as_of=as_of,
         leaders=[(u, nodes[u].get("name", "")) for u in leaders],
         sizes={k: sizes.get(k, 0) for k in ("micro", "small", "medium", "large", "unknown")},
-        regions=sorted(((p, c[0], c[1]) for p, c in regions.items()), key=lambda r: (-r[1], r[0])),
+        regions=sorted(
+            (
+                (p, c[0], c[1], _ratio(region_exposure.get(p, [0.0, 0.0])))
+                for p, c in regions.items()
+            ),
+            key=lambda r: (-r[1], r[0]),
+        ),
         products=sorted(bought.items(), key=lambda p: (-p[1], p[0])),
         firms=graph.number_of_nodes(),
         certified=sum(1 for s in states.values() if s.state.protected),

@@ -164,7 +164,7 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     out += [f"### {t('sizes')}", ""]
     out += table(["size", "firms"], [[w(k), str(v)] for k, v in plan.sizes.items()])
     out += [f"### {t('regions')}", ""]
-    out += table(["prefecture", "firms"], [[p, str(n)] for p, n, _ in plan.regions])
+    out += table(["prefecture", "firms"], [[p, str(n)] for p, n, _, _ in plan.regions])
     out += [f"### {t('products')}", ""]
     out += table(["product", "suppliers"], [[_esc(p), str(n)] for p, n in plan.products])
 
@@ -196,8 +196,8 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     )
     out += [f"### {t('by_region')}", ""]
     out += table(
-        ["prefecture", "firms", "certified", "coverage"],
-        [[p, str(n), str(c), _pct(c / n if n else None)] for p, n, c in plan.regions],
+        ["prefecture", "firms", "certified", "coverage", "exposure_coverage"],
+        [[p, str(n), str(c), _pct(c / n if n else None), _pct(e)] for p, n, c, e in plan.regions],
     )
     out += [f"### {t('expiring')}", ""]
     out += table(
