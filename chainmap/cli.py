@@ -682,14 +682,8 @@ def joint_cert(
     a body. A batch no body has room for waits for the next period.
     """
     from chainmap.analysis import weak_links
-    from chainmap.plans import (
-        body_capacities,
-        candidates,
-        effects,
-        form_batches,
-        load_planning,
-        plan_batches,
-    )
+    from chainmap.plans import body_capacities, effects, load_planning, plan_batches
+    from chainmap.plans.plan import batches_for
     from chainmap.reports import chain_graph, csv_text, json_text, weights_from
 
     settings = get_settings(store=store, weights=weights)
@@ -701,13 +695,7 @@ def joint_cert(
         known = opened.bodies()
     bodies = body_capacities(known, rules, capacity)
     figures = weak_links(graph, day, chosen)
-    found = candidates(figures, rules.audit_days.by_size(), rules.audit_days.unknown)
-    batches = form_batches(
-        found,
-        rules.batches.batch_size,
-        rules.batches.same_division,
-        rules.batches.prefecture_digits,
-    )
+    batches = batches_for(figures, rules)
     placed = plan_batches(batches, bodies)
     changes = effects(figures, placed)
     if not bodies:
@@ -755,7 +743,8 @@ def joint_cert(
 
     table = RichTable(
         title=f"Joint-certification batches of {chain}, on {day}",
-        caption=f"{len(found):,} firm(s) to certify in {len(placed):,} batch(es); "
+        caption=f"{sum(len(b.members) for b in placed):,} firm(s) to certify in "
+        f"{len(placed):,} batch(es); "
         f"{sum(1 for b in placed if b.body_id):,} with a body this period",
     )
     for column in ("#", "division", "prefecture", "body", "firms", "audit-days", "score"):

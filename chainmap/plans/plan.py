@@ -20,6 +20,7 @@ from chainmap.analysis.weak_links import chain_leaders
 from chainmap.plans.joint import (
     Batch,
     Body,
+    Candidate,
     candidates,
     coverage,
     effects,
@@ -29,7 +30,7 @@ from chainmap.plans.joint import (
 from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures
 from chainmap.plans.settings import Planning
 
-__all__ = ["ChainPlan", "Problem", "Quarter", "build_plan", "plan_for", "quarters"]
+__all__ = ["ChainPlan", "Problem", "Quarter", "batches_for", "build_plan", "plan_for", "quarters"]
 
 #: problem categories, in the order the plan lists them, and the reasons that make them
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -267,6 +268,19 @@ def build_plan(
     )
 
 
+def batches_for(
+    figures: Sequence[FirmFigures], planning: Planning
+) -> list[tuple[tuple[str, str], tuple[Candidate, ...]]]:
+    """The candidates of ``figures`` cut into batches as the planning settings say."""
+    found = candidates(figures, planning.audit_days.by_size(), planning.audit_days.unknown)
+    return form_batches(
+        found,
+        planning.batches.batch_size,
+        planning.batches.same_division,
+        planning.batches.prefecture_digits,
+    )
+
+
 def plan_for(
     graph: nx.DiGraph,
     figures: Sequence[FirmFigures],
@@ -277,19 +291,12 @@ def plan_for(
     rules: MeasureRules,
 ) -> ChainPlan:
     """The plan with the candidates and batches the planning settings give."""
-    found = candidates(figures, planning.audit_days.by_size(), planning.audit_days.unknown)
-    batches = form_batches(
-        found,
-        planning.batches.batch_size,
-        planning.batches.same_division,
-        planning.batches.prefecture_digits,
-    )
     return build_plan(
         graph,
         figures,
         as_of,
         weights,
-        batches,
+        batches_for(figures, planning),
         bodies,
         rules,
         target=planning.targets.coverage,
