@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -34,6 +34,10 @@ from chainmap.errors import ChainmapError, ConfigError, ValidationFailed
 from chainmap.ingest import Problem, write_problems_csv
 from chainmap.ingest.load import ImportResult, import_datasets
 from chainmap.store import STAT_KEYS, open_store
+
+if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not at start-up
+    from chainmap.analysis import Weights
+    from chainmap.records import BodyRow
 
 __all__ = ["app", "main"]
 
@@ -322,9 +326,46 @@ WeightsOption = Annotated[
     ),
 ]
 
+CapacityOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--capacity",
+        help="CSV body_id,capacity (audit-days per period). Default: every body in the store "
+        "at the planning settings' default capacity.",
+        show_default=False,
+    ),
+]
+PlanningOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--planning",
+        help="TOML file of batch size, grouping, audit-days by size and targets "
+        "(chainmap/plans/planning.toml).",
+        show_default=False,
+    ),
+]
+
 
 def _as_of(value: datetime | None) -> date:
     return value.date() if value is not None else date.today()
+
+
+def _read_chain(
+    chain: str, store: str | None, weights: Path | None, bodies: bool = False
+) -> tuple[Any, Weights, list[BodyRow]]:
+    """The chain's graph, the score weights in force and (when asked) the store's bodies."""
+    from chainmap.analysis import load_weights
+    from chainmap.reports import chain_graph
+
+    settings = get_settings(store=store, weights=weights)
+    chosen = load_weights(settings.weights)
+    with open_store(settings.store) as opened:
+        return chain_graph(opened, chain), chosen, opened.bodies() if bodies else []
+
+
+def _comma_list(value: str) -> list[str]:
+    """``a,b`` (or ``a，b``) -> [``a``, ``b``], blanks dropped."""
+    return [w.strip() for w in value.replace("，", ",").split(",") if w.strip()]
 
 
 def _sizes(value: str | None) -> list[str] | None:
@@ -334,7 +375,7 @@ def _sizes(value: str | None) -> list[str] | None:
     from chainmap.enums import SizeClass
 
     by_word = {c.value: c.value for c in SizeClass} | {c.label_zh: c.value for c in SizeClass}
-    words = [w.strip() for w in value.replace("，", ",").split(",") if w.strip()]
+    words = _comma_list(value)
     unknown = [w for w in words if w.lower() not in by_word and w not in by_word]
     if unknown or not words:
         raise typer.BadParameter(
@@ -424,20 +465,15 @@ def weak_links_(
     from chainmap.analysis import select, weak_links
     from chainmap.reports import (
         WEAK_LINK_COLUMNS,
-        chain_graph,
         csv_text,
         figures_rows,
         json_text,
         leaders_to_analyse,
-        weights_from,
     )
 
     sizes = _sizes(size)
-    settings = get_settings(store=store, weights=weights)
-    chosen = weights_from(settings.weights)
+    graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
-    with open_store(settings.store) as opened:
-        graph = chain_graph(opened, chain)
     leaders = leaders_to_analyse(graph, chain, leader)
     rows = select(
         weak_links(graph, day, chosen, leaders),
@@ -501,13 +537,10 @@ def segments(
     coverage by count and by exposure, weak links, single-sourced purchases, alternatives per
     purchase and concentration (HHI)."""
     from chainmap.analysis import SegmentFigures, segment_view, weak_links
-    from chainmap.reports import chain_graph, csv_text, json_text, weights_from
+    from chainmap.reports import csv_text, json_text
 
-    settings = get_settings(store=store, weights=weights)
-    chosen = weights_from(settings.weights)
+    graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
-    with open_store(settings.store) as opened:
-        graph = chain_graph(opened, chain)
     view = segment_view(graph, weak_links(graph, day, chosen), day, chosen)
     rows = [s.as_dict() for s in view]
     if format is ReportFormat.json:
@@ -562,7 +595,7 @@ def what_if_(
     from chainmap.analysis import what_if
     from chainmap.reports import chain_graph, json_text, leaders_to_analyse
 
-    failed = [u.strip().upper() for u in fail.replace("，", ",").split(",") if u.strip()]
+    failed = [u.upper() for u in _comma_list(fail)]
     if not failed:
         raise typer.BadParameter("name at least one USCC", param_hint="--fail")
     with open_store(_store_url(store)) as opened:
@@ -610,15 +643,12 @@ def robustness(
     R index (mean of a curve; lower means more fragile)."""
     from chainmap.analysis import robustness as curves
     from chainmap.analysis import weak_links
-    from chainmap.reports import chain_graph, json_text, leaders_to_analyse, weights_from
+    from chainmap.reports import json_text, leaders_to_analyse
 
     if out is not None and out.suffix.lower() != ".png":
         raise typer.BadParameter("the plot is written as PNG: name a .png file", param_hint="--out")
-    settings = get_settings(store=store, weights=weights)
-    chosen = weights_from(settings.weights)
+    graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
-    with open_store(settings.store) as opened:
-        graph = chain_graph(opened, chain)
     leaders_to_analyse(graph, chain, None)  # a chain without a leader: say so
     with _progress("removal curves"):
         found = curves(graph, weak_links(graph, day, chosen), runs=runs, points=points, seed=seed)
@@ -649,24 +679,8 @@ def robustness(
 @app.command("joint-cert")
 def joint_cert(
     chain: ChainOption,
-    capacity: Annotated[
-        Path | None,
-        typer.Option(
-            "--capacity",
-            help="CSV body_id,capacity (audit-days per period). Default: every body in the "
-            "store at the planning file's default capacity.",
-            show_default=False,
-        ),
-    ] = None,
-    planning: Annotated[
-        Path | None,
-        typer.Option(
-            "--planning",
-            help="TOML file of batch size, grouping and audit-days by size "
-            "(chainmap/plans/planning.toml).",
-            show_default=False,
-        ),
-    ] = None,
+    capacity: CapacityOption = None,
+    planning: PlanningOption = None,
     as_of: AsOfOption = None,
     weights: WeightsOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = (
@@ -684,15 +698,11 @@ def joint_cert(
     from chainmap.analysis import weak_links
     from chainmap.plans import body_capacities, effects, load_planning, plan_batches
     from chainmap.plans.plan import batches_for
-    from chainmap.reports import chain_graph, csv_text, json_text, weights_from
+    from chainmap.reports import csv_text, json_text
 
-    settings = get_settings(store=store, weights=weights)
-    chosen = weights_from(settings.weights)
     rules = load_planning(planning)
+    graph, chosen, known = _read_chain(chain, store, weights, bodies=True)
     day = _as_of(as_of)
-    with open_store(settings.store) as opened:
-        graph = chain_graph(opened, chain)
-        known = opened.bodies()
     bodies = body_capacities(known, rules, capacity)
     figures = weak_links(graph, day, chosen)
     batches = batches_for(figures, rules)
@@ -784,18 +794,8 @@ def plan(
         Path | None,
         typer.Option("--out", help="Write the plan to this file.", show_default=False),
     ] = None,
-    capacity: Annotated[
-        Path | None,
-        typer.Option(
-            "--capacity", help="CSV body_id,capacity (see joint-cert).", show_default=False
-        ),
-    ] = None,
-    planning: Annotated[
-        Path | None,
-        typer.Option(
-            "--planning", help="TOML planning settings (batches, targets).", show_default=False
-        ),
-    ] = None,
+    capacity: CapacityOption = None,
+    planning: PlanningOption = None,
     measures: Annotated[
         Path | None,
         typer.Option(
@@ -812,16 +812,12 @@ def plan(
     from chainmap.plans import body_capacities, load_measures, load_planning
     from chainmap.plans.plan import plan_for
     from chainmap.plans.render import render_html, render_markdown
-    from chainmap.reports import chain_graph, json_text, leaders_to_analyse, weights_from
+    from chainmap.reports import json_text, leaders_to_analyse
 
-    settings = get_settings(store=store, weights=weights)
-    chosen = weights_from(settings.weights)
     rules = load_planning(planning)
     table = load_measures(measures)
+    graph, chosen, known = _read_chain(chain, store, weights, bodies=True)
     day = _as_of(as_of)
-    with open_store(settings.store) as opened:
-        graph = chain_graph(opened, chain)
-        known = opened.bodies()
     leaders_to_analyse(graph, chain, None)
     bodies = body_capacities(known, rules, capacity)
     built = plan_for(graph, weak_links(graph, day, chosen), day, chosen, rules, bodies, table)

@@ -11,13 +11,12 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from chainmap.analysis import FirmFigures, Weights, load_weights
-from chainmap.errors import ConfigError, NotFound
+from chainmap.analysis import FirmFigures, chain_leaders
+from chainmap.errors import NotFound
 from chainmap.graph import to_digraph
 from chainmap.store import Store
 
@@ -28,7 +27,6 @@ __all__ = [
     "figures_rows",
     "json_text",
     "leaders_to_analyse",
-    "weights_from",
 ]
 
 #: the columns of a weak-link CSV, in order
@@ -70,7 +68,7 @@ def chain_graph(store: Store, chain_id: str) -> nx.DiGraph:
 
 def leaders_to_analyse(graph: nx.DiGraph, chain_id: str, leader: str | None) -> list[str]:
     """The chain's leaders, or the one asked for if it leads the chain."""
-    leaders = [u for u in graph.graph.get("leaders", []) if u in graph]
+    leaders = chain_leaders(graph)
     if leader is None:
         if not leaders:
             raise NotFound(f"chain {chain_id!r} has no leader among its firms; nothing to analyse")
@@ -79,13 +77,6 @@ def leaders_to_analyse(graph: nx.DiGraph, chain_id: str, leader: str | None) -> 
         named = ", ".join(leaders) or "none"
         raise NotFound(f"{leader} does not lead chain {chain_id!r} (its leaders: {named})")
     return [leader]
-
-
-def weights_from(path: Path | None) -> Weights:
-    """The default weights, or those of a TOML file (see chainmap/analysis/weights.toml)."""
-    if path is not None and not path.is_file():
-        raise ConfigError(f"weights file {path} does not exist")
-    return load_weights(path)
 
 
 def _plain(value: Any) -> Any:
