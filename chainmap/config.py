@@ -7,12 +7,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chainmap.errors import ConfigError
 
-__all__ = ["DEFAULT_STORE", "Settings", "get_settings", "layered_toml"]
+__all__ = ["DEFAULT_STORE", "Section", "Settings", "get_settings", "layered_toml"]
 
 DEFAULT_STORE = "sqlite:///chainmap.db"
 
@@ -71,18 +71,34 @@ def get_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ConfigError(f"invalid setting: {detail}") from None
+        raise ConfigError(f"invalid setting: {_detail(error)}") from None
+
+
+def _detail(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+
+
+class Section(BaseModel):
+    """A part of a settings file: unknown keys refused, values fixed once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
 def layered_toml(
-    model: type[_Model], package: str, defaults: str, path: Path | None, what: str
+    model: type[_Model],
+    package: str,
+    defaults: str,
+    path: Path | None,
+    what: str,
+    *,
+    replace: bool = False,
 ) -> _Model:
     """Settings from the TOML file ``defaults`` shipped in ``package``, with the sections and
-    keys of the user's TOML file at ``path`` (called ``what`` in messages) laid over them."""
+    keys of the user's TOML file at ``path`` (called ``what`` in messages) laid over them; with
+    ``replace``, the user's file stands instead of the defaults as a whole."""
     data: dict[str, Any] = tomllib.loads(
         files(package).joinpath(defaults).read_text(encoding="utf-8")
     )
@@ -93,6 +109,8 @@ def layered_toml(
             raise ConfigError(f"cannot read {what} {path}: {error.strerror}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{what} {path} is not valid TOML: {error}") from None
+        if replace:
+            data, given = given, {}
         for section, values in given.items():
             if not isinstance(values, dict) or section not in data:
                 raise ConfigError(
@@ -103,5 +121,4 @@ def layered_toml(
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ConfigError(f"{what} {path}: {detail}") from None
+        raise ConfigError(f"{what} {path}: {_detail(error)}") from None

@@ -4,32 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from chainmap.config import layered_toml
+from chainmap.config import Section, layered_toml
 
 __all__ = ["Weights", "load_weights"]
 
 _Unit = Field(ge=0.0, le=1.0)
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Dependence(_Section):
+class Dependence(Section):
     exposure: float = _Unit
     single_point_of_failure: float = _Unit
     single_source: float = _Unit
     concentrated: float = _Unit
 
 
-class Risk(_Section):
+class Risk(Section):
     certification: float = _Unit
     maturity_gap: float = _Unit
 
 
-class CertificationRisk(_Section):
+class CertificationRisk(Section):
     valid: float = _Unit
     expiring: float = _Unit
     suspended: float = _Unit
@@ -39,7 +35,7 @@ class CertificationRisk(_Section):
     none: float = _Unit
 
 
-class Thresholds(_Section):
+class Thresholds(Section):
     expiring_days: int = Field(ge=0, le=3650)
     high_exposure: float = Field(gt=0.0, le=1.0)
     low_maturity: int = Field(ge=0, le=5)
@@ -49,7 +45,7 @@ class Thresholds(_Section):
     min_score: float = _Unit
 
 
-class Weights(_Section):
+class Weights(Section):
     """Every weight and threshold of the analysis (see weights.toml for what each does)."""
 
     dependence: Dependence

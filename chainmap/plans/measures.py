@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from chainmap.analysis import FirmFigures
-from chainmap.errors import ConfigError
+from chainmap.analysis import CertState, FirmFigures
+from chainmap.config import Section, layered_toml
+from chainmap.enums import SizeClass
 
 __all__ = ["FirmMeasures", "MeasureRules", "firm_measures", "load_measures"]
 
-_SIZES = {"micro", "small", "medium", "large", "unknown"}
-_STATES = {"valid", "expiring", "suspended", "expired", "withdrawn", "revoked", "none"}
+_SIZES = {c.value for c in SizeClass} | {"unknown"}
+_STATES = {s.value for s in CertState}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Label(_Strict):
+class Label(Section):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
 
-class Rule(_Strict):
+class Rule(Section):
     id: str = Field(min_length=1)
     sizes: tuple[str, ...] | None = None
     states: tuple[str, ...] | None = None
@@ -61,7 +55,7 @@ class Rule(_Strict):
         return self.bottleneck is None or self.bottleneck == bottleneck
 
 
-class MeasureRules(_Strict):
+class MeasureRules(Section):
     """The rules table and the labels of its measures (see measures.toml)."""
 
     rule: tuple[Rule, ...]
@@ -77,21 +71,9 @@ class MeasureRules(_Strict):
 
 def load_measures(path: Path | None = None) -> MeasureRules:
     """The default rules table, or the one in the TOML file at ``path`` (which replaces it)."""
-    try:
-        if path is None:
-            text = files("chainmap.plans").joinpath("measures.toml").read_text(encoding="utf-8")
-        else:
-            text = path.read_text(encoding="utf-8-sig")
-        data: dict[str, Any] = tomllib.loads(text)
-    except OSError as error:
-        raise ConfigError(f"cannot read measures file {path}: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"measures file {path} is not valid TOML: {error}") from None
-    try:
-        return MeasureRules.model_validate(data)
-    except ValidationError as error:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ConfigError(f"measures file {path}: {detail}") from None
+    return layered_toml(
+        MeasureRules, "chainmap.plans", "measures.toml", path, "measures file", replace=True
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,9 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from chainmap.config import layered_toml
+from chainmap.config import Section, layered_toml
 from chainmap.errors import ConfigError, DataError
 from chainmap.ingest.encoding import detect_encoding
 from chainmap.plans.joint import Body
@@ -17,17 +17,13 @@ from chainmap.records import BodyRow
 __all__ = ["Planning", "body_capacities", "load_planning"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Batches(_Section):
+class Batches(Section):
     batch_size: int = Field(ge=1, le=1000)
     same_division: bool
     prefecture_digits: int = Field(ge=0, le=6)
 
 
-class AuditDays(_Section):
+class AuditDays(Section):
     micro: float = Field(gt=0)
     small: float = Field(gt=0)
     medium: float = Field(gt=0)
@@ -43,17 +39,17 @@ class AuditDays(_Section):
         }
 
 
-class Capacity(_Section):
+class Capacity(Section):
     default: float = Field(ge=0)
 
 
-class Targets(_Section):
+class Targets(Section):
     coverage: float = Field(gt=0, le=1)
     by: date
     top_weak_links: int = Field(ge=1, le=1000)
 
 
-class Planning(_Section):
+class Planning(Section):
     """Every setting of the joint-certification planner and the plan (see planning.toml)."""
 
     batches: Batches
