@@ -138,10 +138,6 @@ class ChainPlan:
         return out
 
 
-def _quarter(day: date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
 def quarters(start: date, end: date) -> list[str]:
     """The quarters from the one after ``start`` to the one holding ``end``: ``2027Q1`` ..."""
     year, q = start.year, (start.month - 1) // 3 + 1
@@ -165,15 +161,15 @@ def _schedule(
     """Batches into quarters: each quarter every body has its capacity again; what does not fit
     waits for the next quarter."""
     left = list(batches)
-    done: list[Batch] = []
+    certified: set[str] = set()
     found = []
     for label in labels:
         placed = plan_batches(left, bodies) if bodies and left else []
         now = [b for b in placed if b.body_id is not None]
         taken = {b.members for b in now}
         left = [b for b in left if b[1] not in taken]
-        done.extend(now)
-        after = effects(figures, done)[-1][1] if done else None
+        certified.update(c.uscc for b in now for c in b.members)
+        after = coverage(figures, certified) if certified else None
         found.append(Quarter(label, len(now), sum(len(b.members) for b in now), after))
     return found
 
@@ -205,7 +201,8 @@ def build_plan(
         counts[0] += 1
         counts[1] += states[u].state.protected
     # the chain's exposure of each firm: the mean over its leaders, as in the segment view
-    share = 1 / max(1, len(chain_leaders(graph)))
+    leaders = chain_leaders(graph)
+    share = 1 / max(1, len(leaders))
     exposure: dict[str, float] = {}
     for f in figures:
         exposure[f.uscc] = exposure.get(f.uscc, 0.0) + f.exposure * share
@@ -214,7 +211,6 @@ def build_plan(
         sums = region_exposure.setdefault(nodes[u].get("region_code", "")[:4], [0.0, 0.0])
         sums[0] += e
         sums[1] += e if states[u].state.protected else 0.0
-    leaders = chain_leaders(graph)
     bought: Counter[str] = Counter()
     for leader in leaders:
         for _, link in graph.pred[leader].items():
@@ -227,7 +223,8 @@ def build_plan(
     ranked = sorted(best.values(), key=lambda f: (-f.score, f.uscc))
     weak = [f for f in ranked if f.score >= weights.thresholds.min_score - 1e-9][:top]
     segments = segment_view(graph, figures, as_of, weights)
-    problems = _problems(graph, best, segments, coverage(figures), target)
+    now = coverage(figures)
+    problems = _problems(graph, best, segments, now, target)
     expiring = sorted(
         (
             (u, nodes[u].get("name", ""), s.certificate.cert_no, s.certificate.expires_on)
@@ -261,7 +258,7 @@ def build_plan(
         measures=firm_measures(figures, rules),
         batches=placed,
         batch_effects=effects(figures, placed),
-        coverage_now=coverage(figures),
+        coverage_now=now,
         target=target,
         target_date=target_date,
         schedule=_schedule(figures, batches, bodies, labels),

@@ -7,6 +7,8 @@ from html import escape
 
 import markdown
 
+from chainmap.analysis import CertState
+from chainmap.enums import SizeClass, Stage
 from chainmap.plans.measures import MeasureRules
 from chainmap.plans.plan import ChainPlan
 
@@ -93,23 +95,12 @@ _COLUMNS: dict[str, dict[str, str]] = {
     "after": {"zh": "期末覆盖率", "en": "coverage after"},
     "measures": {"zh": "措施", "en": "measures"},
 }
+# size classes, stages and certification states carry their Chinese labels in their enums
 _WORDS: dict[str, dict[str, str]] = {
-    "micro": {"zh": "微型", "en": "micro"},
-    "small": {"zh": "小型", "en": "small"},
-    "medium": {"zh": "中型", "en": "medium"},
-    "large": {"zh": "大型", "en": "large"},
+    **{e.value: {"zh": e.label_zh, "en": e.value} for e in (*SizeClass, *Stage, *CertState)},
     "unknown": {"zh": "未知", "en": "unknown"},
-    "upstream": {"zh": "上游", "en": "upstream"},
-    "midstream": {"zh": "中游", "en": "midstream"},
-    "downstream": {"zh": "下游", "en": "downstream"},
-    "valid": {"zh": "有效", "en": "valid"},
-    "expiring": {"zh": "即将到期", "en": "expiring"},
-    "suspended": {"zh": "暂停", "en": "suspended"},
-    "expired": {"zh": "过期", "en": "expired"},
-    "withdrawn": {"zh": "注销", "en": "withdrawn"},
-    "revoked": {"zh": "撤销", "en": "revoked"},
-    "none": {"zh": "无证书", "en": "none"},
     "enterprise": {"zh": "企业", "en": "enterprise"},
+    "segment": {"zh": "环节", "en": "segment"},
     "chain": {"zh": "全链", "en": "chain"},
     "certification_gap": {"zh": "认证缺口", "en": "certification gap"},
     "single_point_of_failure": {"zh": "单点故障", "en": "single point of failure"},
@@ -117,7 +108,6 @@ _WORDS: dict[str, dict[str, str]] = {
     "concentration": {"zh": "采购集中", "en": "concentration"},
     "low_maturity": {"zh": "成熟度低", "en": "low maturity"},
 }
-_WORDS["segment"] = {"zh": "环节", "en": "segment"}
 
 
 def _esc(text: object) -> str:
