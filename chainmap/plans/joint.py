@@ -71,6 +71,14 @@ class Body:
     capacity: float
 
 
+def _days(members: Iterable[Candidate]) -> float:
+    return sum(c.audit_days for c in members)
+
+
+def _score(members: Iterable[Candidate]) -> float:
+    return sum(c.score for c in members)
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """Firms audited together, with the body suggested for them (``None``: none had room)."""
@@ -81,11 +89,11 @@ class Batch:
 
     @property
     def audit_days(self) -> float:
-        return sum(c.audit_days for c in self.members)
+        return _days(self.members)
 
     @property
     def score(self) -> float:
-        return sum(c.score for c in self.members)
+        return _score(self.members)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -169,8 +177,7 @@ def form_batches(
 
 def _density(batch: tuple[tuple[str, str], tuple[Candidate, ...]]) -> tuple[float, float, str]:
     members = batch[1]
-    days = sum(c.audit_days for c in members)
-    score = sum(c.score for c in members)
+    days, score = _days(members), _score(members)
     return (-(score / days if days else float("inf")), -score, members[0].uscc)
 
 
@@ -182,7 +189,7 @@ def assign(
     room = {b.body_id: b.capacity for b in bodies}
     placed: list[Batch] = []
     for group, members in sorted(batches, key=_density):
-        days = sum(c.audit_days for c in members)
+        days = _days(members)
         fits = [(left, body_id) for body_id, left in room.items() if left >= days - 1e-9]
         if not fits:
             placed.append(Batch(group, members, None))
@@ -201,11 +208,11 @@ def plan_batches(
     placed = assign(batches, bodies)
     if len(bodies) == 1:
         body = bodies[0]
-        fitting = [b for b in batches if sum(c.audit_days for c in b[1]) <= body.capacity + 1e-9]
+        fitting = [b for b in batches if _days(b[1]) <= body.capacity + 1e-9]
         if fitting:
-            _, members = max(fitting, key=lambda b: (sum(c.score for c in b[1]), b[1][0].uscc))
+            _, members = max(fitting, key=lambda b: (_score(b[1]), b[1][0].uscc))
             chosen = sum(b.score for b in placed if b.body_id is not None)
-            if sum(c.score for c in members) > chosen:
+            if _score(members) > chosen:
                 placed = [Batch(g, m, body.body_id if m is members else None) for g, m in batches]
     placed.sort(key=lambda b: (b.body_id is None, -b.score, b.members[0].uscc))
     return placed
