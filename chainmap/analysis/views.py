@@ -24,6 +24,7 @@ __all__ = [
     "Robustness",
     "SegmentFigures",
     "WhatIf",
+    "flow_order",
     "robustness",
     "segment_view",
     "what_if",
@@ -56,9 +57,9 @@ class SegmentFigures:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _flow_order(graph: nx.DiGraph, chains: set[str]) -> list[Any]:
-    """The chain's segments in the order goods flow (feeds), stage then id breaking ties; by
-    stage and id alone when the feeds loop."""
+def flow_order(graph: nx.DiGraph, chains: set[str]) -> list[Any]:
+    """The segments of ``chains`` (all the graph's when empty) in the order goods flow (feeds),
+    stage then id breaking ties; by stage and id alone when the feeds loop."""
     segments = {
         s.segment_id: s
         for s in graph.graph.get("segments", [])
@@ -106,7 +107,7 @@ def segment_view(
         for chain_id, segment_id in attrs.get("segments", ()):
             if not chains or chain_id in chains:
                 members[segment_id].append(uscc)
-    segments = _flow_order(graph, chains)
+    segments = flow_order(graph, chains)
     found = []
     for seg in segments:
         firms = sorted(members.get(seg.segment_id, []))

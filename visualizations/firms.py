@@ -1,0 +1,336 @@
+"""Firm atlases laid out as columns: a node per firm, or segment x region groups above the cap.
+
+The chain, leader and enterprise atlases differ only in how firms fall into columns and what
+sizes them; this module turns that into nodes and edges, one firm or one group at a time.
+Node and edge dicts are built directly (pyvis's ``add_node`` checks every earlier node, which
+makes a 20,000-firm atlas take tens of seconds).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from chainmap.analysis.certification import Certification
+from chainmap.analysis.weak_links import FirmFigures
+
+from .atlas import (
+    LEADER_COLOUR,
+    STATE_COLOURS,
+    WEAK_BORDER,
+    Edge,
+    Node,
+    Words,
+    coverage_group,
+)
+from .layout import GAP, ROW, SUB_COLUMN, ColumnLayout, columns
+
+__all__ = [
+    "FIRM_FIELDS",
+    "GROUP_FIELDS",
+    "LINK_FIELDS",
+    "Facts",
+    "FirmColumns",
+    "links_among",
+    "place",
+]
+
+FIRM_FIELDS = [
+    "f_name",
+    "f_uscc",
+    "f_region",
+    "f_industry",
+    "f_size",
+    "f_segment",
+    "f_cert",
+    "f_body",
+    "f_status",
+    "f_expires",
+    "f_exposure",
+    "f_score",
+    "f_reasons",
+]
+GROUP_FIELDS = [
+    "f_segment",
+    "f_region",
+    "f_firms",
+    "f_certified",
+    "f_coverage",
+    "f_weak",
+    "f_exposure",
+    "f_top",
+]
+LINK_FIELDS = ["f_products", "f_share", "f_value"]
+GROUP_LINK_FIELDS = ["f_links"]
+
+#: node sizes: a firm of no weight, a firm of full weight, a pinned firm (leader, focal firm)
+SMALL, LARGE, PINNED = 7.0, 24.0, 26.0
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What an atlas shows of one firm: its certification, its figures and how big to draw it."""
+
+    certification: Certification
+    figure: FirmFigures | None  # its highest-scoring figures, when it was analysed
+    weight: float  # in [0, 1]: sizes the node (exposure, or a share of purchases)
+    weak: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FirmColumns:
+    """How a view arranges firms: column labels in order, each firm's column and its facts."""
+
+    labels: list[str]
+    column_of: dict[str, int]
+    facts: dict[str, Facts]
+    pinned: frozenset[str]  # drawn as themselves even when the rest is grouped
+    segment_names: dict[str, str]  # segment id -> name, for details
+    exposure_note: Callable[[FirmFigures], str]  # "62.5% (to leader X)"
+
+
+def links_among(graph: nx.DiGraph, firms: Sequence[str]) -> int:
+    """Supply links between the given firms (a subgraph view would cost a lookup per edge)."""
+    if len(firms) == graph.number_of_nodes():
+        return int(graph.number_of_edges())
+    shown = set(firms)
+    succ = graph._succ
+    return sum(1 for s in shown for c in succ[s] if c in shown)
+
+
+def _size(weight: float) -> float:
+    return SMALL + (LARGE - SMALL) * math.sqrt(max(0.0, min(1.0, weight)))
+
+
+def _firm_node(
+    graph: nx.DiGraph,
+    uscc: str,
+    view: FirmColumns,
+    w: Words,
+    bodies: Mapping[str, str],
+    xy: tuple[float, float],
+) -> Node:
+    attrs = graph.nodes[uscc]
+    facts = view.facts[uscc]
+    cert = facts.certification
+    figure = facts.figure
+    number, body, expires = w.certificate_fields(cert.certificate, bodies)
+    segments = [view.segment_names.get(s, s) for _, s in attrs.get("segments", ())]
+    node: Node = {
+        "id": uscc,
+        "label": attrs.get("name", "") or uscc,
+        "x": xy[0],
+        "y": xy[1],
+        "group": cert.state.value,
+        "size": PINNED if uscc in view.pinned else round(_size(facts.weight), 1),
+        "k": "firm",
+        "d": [
+            attrs.get("name", ""),
+            uscc,
+            w.region(attrs.get("region_code", "")),
+            attrs.get("industry_code", ""),
+            w.size(attrs.get("size")),
+            "、".join(dict.fromkeys(segments)) or "—",
+            number,
+            body,
+            w.state(cert.state),
+            expires,
+            view.exposure_note(figure) if figure else "—",
+            f"{figure.score:.3f}" if figure else "—",
+            (figure.explanation_zh if w.lang == "zh" else figure.explanation_en)
+            if figure and figure.reasons
+            else "—",
+        ],
+    }
+    if uscc in view.pinned and attrs.get("leader"):
+        node["shape"] = "star"
+        node["color"] = {"background": LEADER_COLOUR[0], "border": LEADER_COLOUR[1]}
+    if facts.weak:
+        node["borderWidth"] = 4
+        node["color"] = {"background": STATE_COLOURS[cert.state][0], "border": WEAK_BORDER}
+    return node
+
+
+def _link(supplier: str, customer: str, data: Mapping[str, Any]) -> Edge:
+    """A supply link; its details stay raw (products, share, annual value) until the page
+    formats them, which it skips when it strokes the links itself."""
+    share = data.get("share")
+    if share is None:
+        return {
+            "from": supplier,
+            "to": customer,
+            "dashes": True,
+            "k": "link",
+            "d": (data.get("products"), None, data.get("annual_value")),
+        }
+    return {
+        "from": supplier,
+        "to": customer,
+        "width": round(0.6 + 5 * min(1.0, share), 2),
+        "k": "link",
+        "d": (data.get("products"), share, data.get("annual_value")),
+    }
+
+
+def _order(view: FirmColumns) -> Callable[[str], tuple[int, float, float, str]]:
+    def key(uscc: str) -> tuple[int, float, float, str]:
+        facts = view.facts[uscc]
+        score = facts.figure.score if facts.figure else 0.0
+        return (uscc not in view.pinned, -score, -facts.weight, uscc)
+
+    return key
+
+
+def header_size(span: float) -> int:
+    """Font size of column headers on an atlas ``span`` wide (about 1/60 of it, at least 22)."""
+    return max(22, round(span / 60))
+
+
+def _headers(labels: Sequence[str], laid: ColumnLayout) -> list[Node]:
+    """A header over each column, as large as the atlas is wide but no wider than its column
+    (a Chinese character is about as wide as the font is large)."""
+    headers: list[Node] = []
+    size = header_size(laid.span)
+    for i, (label, column) in enumerate(zip(labels, laid.columns, strict=True)):
+        room = (column.width + SUB_COLUMN + GAP * 0.8) / max(1, len(label))
+        fitted = max(14, min(size, round(room)))
+        headers.append(
+            {
+                "id": f"header:{i}",
+                "label": label,
+                "x": column.x,
+                "y": column.top - ROW - 1.5 * fitted,
+                "group": "header",
+                "font": {"size": fitted},
+                "k": "header",
+            }
+        )
+    return headers
+
+
+def place(
+    graph: nx.DiGraph,
+    firms: Sequence[str],
+    view: FirmColumns,
+    w: Words,
+    bodies: Mapping[str, str],
+    *,
+    cap: int | None,
+) -> tuple[list[Node], list[Edge], int | None]:
+    """Nodes and edges of ``firms`` arranged by ``view``; above ``cap`` firms, groups of
+    (column, region) instead, with the number of groups returned (``None`` when not grouped)."""
+    if cap is not None and len(firms) > cap:
+        return _grouped(graph, firms, view, w, cap)
+    by_column: list[list[str]] = [[] for _ in view.labels]
+    for uscc in firms:
+        by_column[view.column_of[uscc]].append(uscc)
+    key = _order(view)
+    for members in by_column:
+        members.sort(key=key)
+    laid = columns(by_column)
+    nodes = [_firm_node(graph, u, view, w, bodies, laid.positions[u]) for u in firms]
+    nodes.extend(_headers(view.labels, laid))
+    shown = set(firms)
+    succ = graph._succ  # the adjacency itself: an edge view costs a lookup per edge
+    edges = [_link(s, c, data) for s in firms for c, data in succ[s].items() if c in shown]
+    return nodes, edges, None
+
+
+def _region_key(code: str, digits: int) -> str:
+    return code[:digits] if code else "?"
+
+
+def _grouped(
+    graph: nx.DiGraph, firms: Sequence[str], view: FirmColumns, w: Words, cap: int
+) -> tuple[list[Node], list[Edge], int]:
+    """Firms as (column, region) groups: prefectures, or provinces when prefectures give more
+    groups than the cap. Pinned firms stay single nodes."""
+    loose = [u for u in firms if u not in view.pinned]
+    codes = {u: graph.nodes[u].get("region_code", "") for u in loose}
+    digits = 4
+    if len({(view.column_of[u], _region_key(codes[u], 4)) for u in loose}) > cap:
+        digits = 2
+    members: dict[tuple[int, str], list[str]] = defaultdict(list)
+    group_of: dict[str, str] = {}
+    for uscc in loose:
+        key = (view.column_of[uscc], _region_key(codes[uscc], digits))
+        members[key].append(uscc)
+    group_ids: dict[tuple[int, str], str] = {}
+    for column, region in members:
+        gid = f"group:{column}:{region}"
+        group_ids[(column, region)] = gid
+        for uscc in members[(column, region)]:
+            group_of[uscc] = gid
+    for uscc in firms:
+        if uscc in view.pinned:
+            group_of[uscc] = uscc
+    exposure = {key: sum(view.facts[u].weight for u in m) for key, m in members.items()}
+    heaviest = max(exposure.values(), default=0.0) or 1.0
+
+    by_column: list[list[tuple[int, str] | str]] = [[] for _ in view.labels]
+    for uscc in firms:
+        if uscc in view.pinned:
+            by_column[view.column_of[uscc]].append(uscc)
+    for key in sorted(members, key=lambda k: (-exposure[k], k)):
+        by_column[key[0]].append(key)
+    laid = columns(by_column)
+    nodes: list[Node] = []
+    for uscc in firms:
+        if uscc in view.pinned:
+            nodes.append(_firm_node(graph, uscc, view, w, {}, laid.positions[uscc]))
+    for key, group in members.items():
+        facts = [view.facts[u] for u in group]
+        certified = sum(1 for f in facts if f.certification.state.protected)
+        weak = [u for u in group if view.facts[u].weak]
+        top = sorted(
+            (u for u in group if view.facts[u].figure is not None),
+            key=lambda u: -view.facts[u].figure.score,  # type: ignore[union-attr]
+        )[:3]
+        coverage = certified / len(group)
+        x, y = laid.positions[key]
+        node: Node = {
+            "id": group_ids[key],
+            "label": f"{view.labels[key[0]]} · {key[1]}（{len(group)}）",
+            "x": round(x, 1),
+            "y": round(y, 1),
+            "group": coverage_group(coverage),
+            "shape": "square",
+            "size": round(_size(exposure[key] / heaviest), 1),
+            "k": "group",
+            "d": [
+                view.labels[key[0]],
+                w.region(key[1]),
+                str(len(group)),
+                str(certified),
+                w.percent(coverage),
+                str(len(weak)),
+                f"{exposure[key]:.3f}",
+                "；".join(graph.nodes[u].get("name", "") for u in top) or "—",
+            ],
+        }
+        if weak:
+            node["borderWidth"] = 4
+            node["color"] = {"border": WEAK_BORDER}
+        nodes.append(node)
+    nodes.extend(_headers(view.labels, laid))
+    links: Counter[tuple[str, str]] = Counter()
+    for s, c in graph.edges():
+        gs, gc = group_of.get(s), group_of.get(c)
+        if gs is not None and gc is not None and gs != gc:
+            links[(gs, gc)] += 1
+    edges: list[Edge] = [
+        {
+            "from": s,
+            "to": c,
+            "width": round(0.6 + math.log1p(n), 2),
+            "k": "grouplink",
+            "d": [str(n)],
+        }
+        for (s, c), n in links.items()
+    ]
+    return nodes, edges, len(members)

@@ -1,0 +1,174 @@
+// The atlas page: reads its data from the inert JSON blocks, draws it with vis-network (positions
+// given, physics off), and shows what is pointed at in the side panel. Text from the data is only
+// ever set with textContent or drawn on the canvas, never parsed as HTML.
+//
+// Large atlases come with `page.lines` instead of vis-network edges: the links are stroked here,
+// under the nodes, a few paths in all, and names are written on the canvas once the view is
+// zoomed in far enough to read them (vis-network would build an object per link and measure
+// every label first, which takes seconds at 20,000 firms).
+(function () {
+  "use strict";
+
+  function read(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+
+  var page = read("atlas-page");
+  var nodeList = read("atlas-nodes");
+  var edgeList = read("atlas-edges");
+  var nodeIndex = new Map();
+  nodeList.forEach(function (node, i) { nodeIndex.set(node.id, i); });
+  var labels = page.labels || nodeList.map(function (node) { return node.label; });
+  var nodes = new vis.DataSet(nodeList);
+  var edges = new vis.DataSet(edgeList);
+  var container = document.getElementById("atlas-network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, page.options);
+  var detail = document.getElementById("atlas-detail");
+  var found = document.getElementById("atlas-found");
+
+  function element(tag, text) {
+    var el = document.createElement(tag);
+    if (text !== undefined) {
+      el.textContent = text;
+    }
+    return el;
+  }
+
+  // details: [kind, values] per node / edge, in the order of the lists, or null
+  function show(details, heading) {
+    var fields = details ? page.fields[details[0]] : null;
+    if (!fields) {
+      return false;
+    }
+    detail.replaceChildren();
+    detail.appendChild(element("h2", heading));
+    var list = element("dl");
+    for (var i = 0; i < fields.length; i += 1) {
+      list.appendChild(element("dt", fields[i]));
+      list.appendChild(element("dd", String(details[1][i])));
+    }
+    detail.appendChild(list);
+    return true;
+  }
+
+  function showNode(id) {
+    var i = nodeIndex.get(id);
+    return i === undefined ? false : show(page.nodes[i], labels[i]);
+  }
+
+  function showEdge(id) {
+    var edge = edges.get(id);
+    if (!edge) {
+      return false;
+    }
+    var heading = labels[nodeIndex.get(edge.from)] + " → " + labels[nodeIndex.get(edge.to)];
+    return show(page.edges[id], heading);
+  }
+
+  if (page.lines) {
+    var lines = page.lines;
+    var styles = [
+      { width: 0.6, dash: [] }, { width: 1.5, dash: [] }, { width: 3, dash: [] },
+      { width: 5, dash: [] }, { width: 0.6, dash: [6, 4] }
+    ];
+    var chosen = null;  // index of the selected firm: its links are drawn dark, on top
+    var stroke = function (ctx, only) {
+      for (var s = 0; s < styles.length; s += 1) {
+        ctx.beginPath();
+        for (var k = 0; k < lines.length; k += 3) {
+          if (lines[k + 2] !== s || (only !== null && lines[k] !== only && lines[k + 1] !== only)) {
+            continue;
+          }
+          var a = nodeList[lines[k]];
+          var b = nodeList[lines[k + 1]];
+          ctx.moveTo(a.x, a.y);
+          ctx.lineTo(b.x, b.y);
+        }
+        ctx.lineWidth = styles[s].width;
+        ctx.setLineDash(styles[s].dash);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+    };
+    network.on("beforeDrawing", function (ctx) {
+      ctx.save();
+      ctx.strokeStyle = "rgba(144, 164, 174, 0.55)";
+      stroke(ctx, null);
+      if (chosen !== null) {
+        ctx.strokeStyle = "#263238";
+        stroke(ctx, chosen);
+      }
+      ctx.restore();
+    });
+    network.on("afterDrawing", function (ctx) {
+      var scale = network.getScale();
+      if (scale < 0.55) {
+        return;
+      }
+      var corner = network.DOMtoCanvas({ x: 0, y: 0 });
+      var far = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
+      ctx.save();
+      ctx.fillStyle = "#263238";
+      ctx.textAlign = "center";
+      ctx.font = "13px sans-serif";
+      for (var i = 0; i < nodeList.length; i += 1) {
+        var node = nodeList[i];
+        if (labels[i] && node.x >= corner.x && node.x <= far.x && node.y >= corner.y && node.y <= far.y) {
+          ctx.fillText(labels[i], node.x, node.y + (node.size || 10) + 14);
+        }
+      }
+      ctx.restore();
+    });
+    network.on("selectNode", function (event) {
+      chosen = nodeIndex.get(event.nodes[0]);
+      network.redraw();
+    });
+    network.on("deselectNode", function () {
+      chosen = null;
+      network.redraw();
+    });
+  }
+
+  network.on("hoverNode", function (event) { showNode(event.node); });
+  network.on("hoverEdge", function (event) { showEdge(event.edge); });
+  network.on("click", function (event) {
+    if (event.nodes.length) {
+      showNode(event.nodes[0]);
+    } else if (event.edges.length) {
+      showEdge(event.edges[0]);
+    }
+  });
+
+  // Find a firm by name or USCC (the first match in drawing order), select it and zoom to it.
+  document.getElementById("atlas-find").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = document.getElementById("atlas-query").value.trim().toLowerCase();
+    if (!query) {
+      return;
+    }
+    var hits = [];
+    nodeList.forEach(function (node, i) {
+      if (page.nodes[i] !== null && (
+        String(node.id).toLowerCase().indexOf(query) >= 0 ||
+        String(labels[i]).toLowerCase().indexOf(query) >= 0)) {
+        hits.push(node.id);
+      }
+    });
+    found.textContent = page.words.found.replace("{n}", String(hits.length));
+    if (hits.length) {
+      network.selectNodes([hits[0]]);
+      if (page.lines) {
+        chosen = nodeIndex.get(hits[0]);
+      }
+      network.focus(hits[0], { scale: 1.2, animation: false });
+      showNode(hits[0]);
+    }
+  });
+
+  network.once("afterDrawing", function () {
+    document.body.dataset.ready = "1";
+  });
+
+  // for tests and for people driving the page from the console
+  window.chainmapAtlas = { network: network, nodes: nodes, edges: edges, showNode: showNode };
+}());
