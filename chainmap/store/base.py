@@ -68,7 +68,8 @@ class Store(Protocol):
         ...
 
     def region(self, prefix: str) -> Subgraph:
-        """Firms whose region code starts with ``prefix``, their links, memberships and chains."""
+        """Firms whose region code starts with ``prefix``, their links, memberships, and the
+        chains they belong to with those chains' segments and feeds."""
         ...
 
     def close(self) -> None:

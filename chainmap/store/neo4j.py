@@ -418,4 +418,7 @@ class Neo4jStore:
         sub.segments = [
             SegmentRow(*r.values()) for r in self._read("segments_of_chains", chain_ids=chain_ids)
         ]
+        sub.feeds = [
+            FeedRow(*r.values()) for r in self._read("feeds_of_chains", chain_ids=chain_ids)
+        ]
         return sub

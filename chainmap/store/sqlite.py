@@ -166,6 +166,10 @@ _CHAIN_FEEDS = """
 SELECT chain_id, from_segment, to_segment FROM segment_feeds WHERE chain_id = ?
 ORDER BY from_segment, to_segment
 """
+_FEEDS_OF_CHAINS = """
+SELECT f.chain_id, f.from_segment, f.to_segment FROM json_each(?) AS j
+JOIN segment_feeds AS f ON f.chain_id = j.value ORDER BY f.chain_id, f.from_segment, f.to_segment
+"""
 _REGION_FIRMS = "SELECT uscc FROM enterprises WHERE region_code >= ? AND region_code < ?"
 _CHAINS_BY_ID = """
 SELECT c.chain_id, c.name, c.region_code FROM json_each(?) AS j
@@ -459,6 +463,7 @@ class SQLiteStore:
             sub.segments = [
                 SegmentRow._make(r) for r in self._all(_SEGMENTS_OF_CHAINS, (chain_ids,))
             ]
+            sub.feeds = [FeedRow._make(r) for r in self._all(_FEEDS_OF_CHAINS, (chain_ids,))]
             return sub
 
         return self._snapshot(read)
