@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sample_chain import TABLES, write_dataset
+
+if TYPE_CHECKING:
+    from browser import Browser  # imported by the fixture: selenium takes a while to import
 
 
 @pytest.fixture
@@ -68,3 +72,21 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     with Neo4jStore(url) as emptied:
         emptied.erase_everything()
     return url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole session (tests/browser.py); ``bash scripts/test``
+    installs Chromium and chromedriver when it can.
+
+    Without them the browser tests are skipped, except in CI (``CI=true``), where they fail.
+    """
+    from browser import Browser, chromium_problem
+
+    problem = chromium_problem()
+    if problem is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    with Browser() as opened:
+        yield opened

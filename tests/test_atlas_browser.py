@@ -1,0 +1,96 @@
+"""Every kind of atlas opened in headless Chromium: it draws, logs no error, fetches nothing,
+and markup in the data stays text. The hand-built chain carries hostile names (see
+``test_atlas.hostile_tables``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import Browser
+from sample_chain import LEADER, TIER1_A, TIER1_B, TIER2
+from test_atlas import SCRIPT, XSS, _store, draw, hostile_tables
+
+from chainmap.atlases import AtlasKind, write_page
+from chainmap.visualizations import render_atlas
+
+VIEWS = [
+    (AtlasKind.CHAIN, "NEV-T", {}),
+    (AtlasKind.LEADER, LEADER, {"depth": 2}),
+    (AtlasKind.REGION, "32", {}),
+    (AtlasKind.ENTERPRISE, TIER1_A, {}),
+    (AtlasKind.CHAIN, "NEV-T", {"cap": 4}),  # segment x region groups
+]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _store(tmp_path_factory.mktemp("hostile"), hostile_tables())
+
+
+def _page(url: str, folder: Path, kind: AtlasKind, key: str, **options: object) -> Path:
+    out = folder / f"{kind}.html"
+    write_page(render_atlas(draw(url, kind, key, **options)), out)
+    return out
+
+
+@pytest.mark.parametrize(("kind", "key", "options"), VIEWS, ids=lambda v: str(v))
+def test_each_atlas_draws_offline_without_errors(
+    browser: Browser,
+    hostile: str,
+    tmp_path: Path,
+    kind: AtlasKind,
+    key: str,
+    options: dict[str, object],
+) -> None:
+    page = browser.open(_page(hostile, tmp_path, kind, key, **options))
+    assert page.console_errors == []
+    assert page.requests == []
+    assert page.alerts == []
+    assert browser.ink("#atlas-network canvas") > 500
+    # nothing from the data became an element: no image, no extra script
+    assert browser.run("return document.images.length") == 0
+    assert browser.run("return document.scripts.length") == 5
+
+
+def test_hostile_names_show_as_text_in_the_panel_and_search(
+    browser: Browser, hostile: str, tmp_path: Path
+) -> None:
+    browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T"))
+    for uscc, name in ((TIER2, XSS), (TIER1_B, SCRIPT)):
+        assert browser.run("return window.chainmapAtlas.showNode(arguments[0])", uscc) is True
+        shown = browser.run("return document.querySelector('#atlas-detail h2').textContent")
+        assert shown == name
+        assert (
+            browser.run("return document.querySelectorAll('#atlas-detail *').length") == 2 + 2 * 13
+        )
+    # the find box takes markup as a query and finds the firm by it
+    browser.run(
+        "document.getElementById('atlas-query').value = arguments[0];"
+        "document.getElementById('atlas-find').requestSubmit();",
+        "onerror",
+    )
+    assert browser.run("return document.getElementById('atlas-found').textContent") == "找到 1 个"
+    assert browser.run("return window.chainmapAtlas.network.getSelectedNodes()") == [TIER2]
+    page_errors = browser.run("return document.querySelectorAll('img, iframe, object').length")
+    assert page_errors == 0
+
+
+def test_a_large_atlas_strokes_its_links_and_still_answers(
+    browser: Browser, hostile: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainmap.visualizations import page as page_module
+
+    monkeypatch.setattr(page_module, "DIRECT_LINKS", 0)
+    out = _page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T")
+    page = browser.open(out)
+    assert page.console_errors == [] and page.requests == [] and page.alerts == []
+    assert browser.run("return window.chainmapAtlas.edges.length") == 0
+    with_links = browser.ink("#atlas-network canvas")
+    # the same nodes without their links draw less ink: the links are on the canvas
+    browser.run(
+        "window.chainmapAtlas.network.off('beforeDrawing'); window.chainmapAtlas.network.redraw();"
+    )
+    assert browser.ink("#atlas-network canvas") < with_links
+    assert browser.run("return window.chainmapAtlas.showNode(arguments[0])", TIER2) is True
+    assert browser.run("return document.querySelector('#atlas-detail h2').textContent") == XSS
