@@ -971,6 +971,10 @@ def demo(
     console.print(table)
     console.print(f"  weak links: {result.weak_links_dir} (one CSV per chain)")
     console.print(f"  plans: {result.plans_dir} (一链一策, Chinese and English, per chain)")
+    console.print(
+        f"  atlases: {result.atlases_dir} (强链图谱 of each chain and each leader's suppliers; "
+        "open in a browser)"
+    )
     console.print(f"  summary: {result.summary_path}")
     if result.chains:
         first = result.chains[0].chain_id

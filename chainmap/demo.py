@@ -47,6 +47,7 @@ class DemoResult:
     summary_path: Path
     weak_links_dir: Path
     plans_dir: Path
+    atlases_dir: Path
 
 
 def run_demo(
@@ -62,22 +63,27 @@ def run_demo(
 
     Only the demo's own files in ``out`` are replaced: ``data/``, ``chainmap.db`` (with its WAL
     files), ``weak-links/`` (one CSV per chain, UTF-8 with BOM for Excel), ``plans/`` (each
-    chain's one-chain-one-policy plan in Chinese and English, Markdown) and ``summary.json``.
+    chain's one-chain-one-policy plan in Chinese and English, Markdown), ``atlases/`` (each
+    chain's atlas and each of its leaders' supplier-tier atlases, HTML pages that open offline)
+    and ``summary.json``.
     """
+    from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store, write_page
     from chainmap.plans import body_capacities, load_measures, load_planning
     from chainmap.plans.plan import plan_for
     from chainmap.plans.render import render_markdown
     from chainmap.reports import WEAK_LINK_COLUMNS, csv_text, figures_rows
+    from chainmap.visualizations import chain_atlas, render_atlas
 
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
     weak_dir = out / "weak-links"
     plan_dir = out / "plans"
-    for folder in (data_dir, weak_dir, plan_dir):
+    atlas_dir = out / "atlases"
+    for folder in (data_dir, weak_dir, plan_dir, atlas_dir):
         if folder.exists():
             shutil.rmtree(folder)
-    weak_dir.mkdir()
-    plan_dir.mkdir()
+        if folder is not data_dir:
+            folder.mkdir()
     planning, measures = load_planning(), load_measures()
     weights = load_weights()
     db = out / "chainmap.db"
@@ -92,6 +98,7 @@ def run_demo(
 
     rows: list[ChainSummary] = []
     with open_store(url) as store:
+        bodies = {b.body_id: b.name for b in store.bodies()}
         for chain in store.chains():
             graph = to_digraph(store.chain(chain.chain_id))
             certified = sum(
@@ -116,6 +123,12 @@ def run_demo(
                 (plan_dir / f"{chain.chain_id}.{lang}.md").write_text(
                     render_markdown(plan, measures, lang), encoding="utf-8"
                 )
+            atlas = chain_atlas(graph, figures, as_of, weights, bodies=bodies)
+            write_page(render_atlas(atlas), atlas_dir / f"{chain.chain_id}.html")
+            for leader in graph.graph["leaders"]:
+                request = AtlasRequest(AtlasKind.LEADER, leader, as_of)
+                page = render_atlas(atlas_from_store(store, request, weights))
+                write_page(page, atlas_dir / f"{chain.chain_id}.leader-{leader}.html")
             (weak_dir / f"{chain.chain_id}.csv").write_text(
                 csv_text(figures_rows(weak), WEAK_LINK_COLUMNS), encoding="utf-8-sig"
             )
@@ -153,4 +166,5 @@ def run_demo(
         summary_path=summary_path,
         weak_links_dir=weak_dir,
         plans_dir=plan_dir,
+        atlases_dir=atlas_dir,
     )

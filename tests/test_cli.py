@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from chainmap.cli import app
+from chainmap.graph import to_digraph
+from chainmap.store import open_store
 
 runner = CliRunner()
 
@@ -142,6 +144,20 @@ def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
             )
             assert listed.exit_code == 0, listed.output
             assert written == listed.stdout
+    # and each chain's atlas and its leaders' atlases, as `chainmap atlas` draws them
+    store = f"sqlite:///{out / 'chainmap.db'}"
+    expected = []
+    with open_store(store) as opened:
+        for chain in summary["chains"]:
+            expected.append((f"{chain['chain_id']}.html", ["--chain", chain["chain_id"]]))
+            for leader in to_digraph(opened.chain(chain["chain_id"])).graph["leaders"]:
+                expected.append((f"{chain['chain_id']}.leader-{leader}.html", ["--leader", leader]))
+    assert sorted(p.name for p in (out / "atlases").iterdir()) == sorted(n for n, _ in expected)
+    for name, args in expected:
+        drawn = tmp_path / "drawn.html"
+        listed = runner.invoke(app, ["atlas", *args, "--out", str(drawn), "--store", store])
+        assert listed.exit_code == 0, listed.output
+        assert (out / "atlases" / name).read_bytes() == drawn.read_bytes(), name
 
 
 def test_cli_on_neo4j(neo4j_url: str, dataset: Path) -> None:
