@@ -72,17 +72,21 @@
       { width: 5, dash: [] }, { width: 0.6, dash: [6, 4] }
     ];
     var chosen = null;  // index of the selected firm: its links are drawn dark, on top
-    var stroke = function (ctx, only) {
+    // the end points of each style's links, laid out once: a frame only walks these arrays
+    var paths = styles.map(function () { return []; });
+    for (var k = 0; k < lines.length; k += 3) {
+      var a = nodeList[lines[k]];
+      var b = nodeList[lines[k + 1]];
+      paths[lines[k + 2]].push(a.x, a.y, b.x, b.y);
+    }
+    paths = paths.map(function (points) { return Float64Array.from(points); });
+    var stroke = function (ctx) {
       for (var s = 0; s < styles.length; s += 1) {
+        var points = paths[s];
         ctx.beginPath();
-        for (var k = 0; k < lines.length; k += 3) {
-          if (lines[k + 2] !== s || (only !== null && lines[k] !== only && lines[k + 1] !== only)) {
-            continue;
-          }
-          var a = nodeList[lines[k]];
-          var b = nodeList[lines[k + 1]];
-          ctx.moveTo(a.x, a.y);
-          ctx.lineTo(b.x, b.y);
+        for (var p = 0; p < points.length; p += 4) {
+          ctx.moveTo(points[p], points[p + 1]);
+          ctx.lineTo(points[p + 2], points[p + 3]);
         }
         ctx.lineWidth = styles[s].width;
         ctx.setLineDash(styles[s].dash);
@@ -90,13 +94,44 @@
       }
       ctx.setLineDash([]);
     };
+    var strokeChosen = function (ctx) {
+      ctx.beginPath();
+      for (var k = 0; k < lines.length; k += 3) {
+        if (lines[k] === chosen || lines[k + 1] === chosen) {
+          var a = nodeList[lines[k]];
+          var b = nodeList[lines[k + 1]];
+          ctx.moveTo(a.x, a.y);
+          ctx.lineTo(b.x, b.y);
+        }
+      }
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    };
+    // while the view moves, links are left out (as vis-network's hideEdgesOnDrag/OnZoom do):
+    // tens of thousands of strokes per frame would make panning stutter
+    var moving = false;
+    var settle = null;
+    var still = function () {
+      moving = false;
+      network.redraw();
+    };
+    network.on("dragStart", function () { moving = true; });
+    network.on("dragEnd", still);
+    network.on("zoom", function () {
+      moving = true;
+      clearTimeout(settle);
+      settle = setTimeout(still, 200);
+    });
     network.on("beforeDrawing", function (ctx) {
+      if (moving) {
+        return;
+      }
       ctx.save();
       ctx.strokeStyle = "rgba(144, 164, 174, 0.55)";
-      stroke(ctx, null);
+      stroke(ctx);
       if (chosen !== null) {
         ctx.strokeStyle = "#263238";
-        stroke(ctx, chosen);
+        strokeChosen(ctx);
       }
       ctx.restore();
     });
@@ -166,6 +201,8 @@
   });
 
   network.once("afterDrawing", function () {
+    // milliseconds from navigation to the first frame: the page answers input from here on
+    document.body.dataset.readyAt = String(Math.round(performance.now()));
     document.body.dataset.ready = "1";
   });
 
