@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from chainmap.analysis.certification import CertState
@@ -221,19 +222,14 @@ class Words:
         return text.format(**values) if values else text
 
     def state(self, state: str) -> str:
-        found = CertState(state)
-        return found.label_zh if self.lang == "zh" else found.value
+        return _STATES[self.lang][state]
 
     def size(self, size: str | None) -> str:
-        if size is None:
-            return self("unknown")
-        found = SizeClass(size)
-        return found.label_zh if self.lang == "zh" else found.value
+        return _SIZES[self.lang][size]
 
     def region(self, code: str) -> str:
-        """A region code with its province's name: ``320583 江苏``."""
-        province = province_name(code[:2]) if len(code) >= 2 else None
-        return f"{code} {province}" if province else code
+        """A region code with its province's name: ``320583 江苏省``."""
+        return _region(code)
 
     def day(self, value: date | None) -> str:
         return value.isoformat() if value else "—"
@@ -256,6 +252,22 @@ class Words:
         if cert is None:
             return "—", "—", "—"
         return cert.cert_no, bodies.get(cert.body_id, cert.body_id), self.day(cert.expires_on)
+
+
+_STATES = {
+    "zh": {s.value: s.label_zh for s in CertState},
+    "en": {s.value: s.value for s in CertState},
+}
+_SIZES: dict[str, dict[str | None, str]] = {
+    "zh": {None: _WORDS["unknown"][0]} | {s.value: s.label_zh for s in SizeClass},
+    "en": {None: _WORDS["unknown"][1]} | {s.value: s.value for s in SizeClass},
+}
+
+
+@cache
+def _region(code: str) -> str:
+    province = province_name(code[:2]) if len(code) >= 2 else None
+    return f"{code} {province}" if province else code
 
 
 def words(lang: str) -> Words:
