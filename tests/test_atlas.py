@@ -188,6 +188,7 @@ def test_enterprise_atlas_sizes_neighbours_by_share_and_shows_certificates(store
     # A sells it 0.625 of its purchases, B 0.375
     assert nodes[TIER1_A]["size"] > nodes[TIER1_B]["size"]
     assert nodes[TIER1_A]["x"] < nodes[LEADER]["x"] < nodes[DEALER]["x"]
+    assert details(atlas, TIER1_A)["segment"] == "动力电池"  # names, read with the tiers
     cert = details(atlas, "certificate:00124Q10001R0M")
     assert cert["body"] == "中国质量认证中心" and cert["status"] == "valid"
     assert cert["expires"] == "2027-02-28" and cert["standard"] == "GB/T 19001-2016"

@@ -90,7 +90,7 @@ class FirmColumns:
     column_of: dict[str, int]
     facts: dict[str, Facts]
     pinned: frozenset[str]  # drawn as themselves even when the rest is grouped
-    segment_names: dict[str, str]  # segment id -> name, for details
+    segment_names: dict[tuple[str, str], str]  # (chain id, segment id) -> name, for details
     exposure_note: Callable[[FirmFigures], str]  # "62.5% (to leader X)"
 
 
@@ -120,7 +120,7 @@ def _firm_node(
     cert = facts.certification
     figure = facts.figure
     number, body, expires = w.certificate_fields(cert.certificate, bodies)
-    segments = [view.segment_names.get(s, s) for _, s in attrs.get("segments", ())]
+    segments = [view.segment_names.get(pair, pair[1]) for pair in attrs.get("segments", ())]
     node: Node = {
         "id": uscc,
         "label": attrs.get("name", "") or uscc,
@@ -196,6 +196,7 @@ def _headers(labels: Sequence[str], laid: ColumnLayout) -> list[Node]:
     (a Chinese character is about as wide as the font is large)."""
     headers: list[Node] = []
     size = header_size(laid.span)
+    top = min((column.top for column in laid.columns), default=0.0)
     for i, (label, column) in enumerate(zip(labels, laid.columns, strict=True)):
         room = (column.width + SUB_COLUMN + GAP * 0.8) / max(1, len(label))
         fitted = max(14, min(size, round(room)))
@@ -204,7 +205,7 @@ def _headers(labels: Sequence[str], laid: ColumnLayout) -> list[Node]:
                 "id": f"header:{i}",
                 "label": label,
                 "x": column.x,
-                "y": column.top - ROW - 1.5 * fitted,
+                "y": top - ROW - 1.5 * fitted,
                 "group": "header",
                 "font": {"size": fitted},
                 "k": "header",

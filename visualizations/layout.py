@@ -20,6 +20,8 @@ SUB_COLUMN = 160.0
 GAP = 420.0
 #: the fewest rows a column holds before it wraps
 MIN_ROWS = 8
+#: up to this many nodes, rows are further apart
+SPARSE = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ def columns(groups: Sequence[Sequence[Hashable]], rows: int | None = None) -> Co
     """Place each group as a column, in order, items top to bottom and wrapping after ``rows``.
 
     Columns are centred on the row axis (y = 0), so a short column sits level with the middle of
-    a tall one.
+    a tall one. An atlas of few nodes gets more room between rows, for its names.
 
     Examples
     --------
@@ -66,8 +68,10 @@ def columns(groups: Sequence[Sequence[Hashable]], rows: int | None = None) -> Co
     >>> laid.positions["b"][1] < laid.positions["c"][1]
     True
     """
+    total = sum(len(g) for g in groups)
     if rows is None:
-        rows = _rows_for(sum(len(g) for g in groups))
+        rows = _rows_for(total)
+    step = ROW if total > SPARSE else ROW * 1.6
     positions: dict[Hashable, tuple[float, float]] = {}
     placed: list[Column] = []
     left = 0.0
@@ -75,10 +79,10 @@ def columns(groups: Sequence[Sequence[Hashable]], rows: int | None = None) -> Co
         n = len(items)
         subs = max(1, math.ceil(n / rows))
         height = min(n, rows)
-        top = -(height - 1) * ROW / 2
+        top = -(height - 1) * step / 2
         for i, item in enumerate(items):
             sub, row = divmod(i, rows)
-            positions[item] = (left + sub * SUB_COLUMN, top + row * ROW)
+            positions[item] = (left + sub * SUB_COLUMN, top + row * step)
         width = (subs - 1) * SUB_COLUMN
         placed.append(Column(x=left + width / 2, top=top, width=width))
         left += width + SUB_COLUMN + GAP

@@ -56,13 +56,15 @@ def _best(figures: Iterable[FirmFigures]) -> dict[str, FirmFigures]:
 def _facts(
     graph: nx.DiGraph,
     firms: Iterable[str],
-    figures: Iterable[FirmFigures],
+    figures: Sequence[FirmFigures],
     as_of: date,
     weights: Weights,
 ) -> dict[str, Facts]:
+    """What each firm shows: the figures of its highest score (towards that leader), sized by
+    its largest exposure towards any leader."""
     best = _best(figures)
     exposure: dict[str, float] = {}
-    for f in best.values():
+    for f in figures:
         exposure[f.uscc] = max(exposure.get(f.uscc, 0.0), f.exposure)
     floor = weights.thresholds.min_score - 1e-9  # the slack weak_links.select allows
     days = weights.thresholds.expiring_days
@@ -72,7 +74,7 @@ def _facts(
         facts[uscc] = Facts(
             certification=certification(graph.nodes[uscc].get("certificates", ()), as_of, days),
             figure=figure,
-            weight=figure.exposure if figure else 0.0,
+            weight=exposure.get(uscc, 0.0),
             weak=figure is not None and figure.score >= floor,
         )
     return facts
@@ -163,8 +165,8 @@ def _finish(
     )
 
 
-def _segment_names(graph: nx.DiGraph) -> dict[str, str]:
-    return {s.segment_id: s.name for s in graph.graph.get("segments", [])}
+def _segment_names(graph: nx.DiGraph) -> dict[tuple[str, str], str]:
+    return {(s.chain_id, s.segment_id): s.name for s in graph.graph.get("segments", [])}
 
 
 @gc_paused()

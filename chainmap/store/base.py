@@ -64,7 +64,8 @@ class Store(Protocol):
         ...
 
     def supplier_tiers(self, leader: str, depth: int) -> Subgraph:
-        """A firm's suppliers up to ``depth`` tiers and its direct customers, with ``tiers`` set."""
+        """A firm's suppliers up to ``depth`` tiers and its direct customers, with ``tiers`` set,
+        the chains the firm leads (``leaders``) and the segments of the chains they belong to."""
         ...
 
     def region(self, prefix: str) -> Subgraph:

@@ -407,6 +407,10 @@ class Neo4jStore:
         sub = self._firms(tiers)
         sub.tiers = tiers
         sub.leaders = [LeaderRow(*r.values()) for r in self._read("chains_led_by", uscc=leader)]
+        chain_ids = sorted({m.chain_id for m in sub.members})
+        sub.segments = [
+            SegmentRow(*r.values()) for r in self._read("segments_of_chains", chain_ids=chain_ids)
+        ]
         return sub
 
     def region(self, prefix: str) -> Subgraph:

@@ -448,6 +448,10 @@ class SQLiteStore:
             sub = self._firms(tiers)
             sub.tiers = tiers
             sub.leaders = self._leaders(_CHAINS_LED_BY, leader)
+            chain_ids = json.dumps(sorted({m.chain_id for m in sub.members}), ensure_ascii=False)
+            sub.segments = [
+                SegmentRow._make(r) for r in self._all(_SEGMENTS_OF_CHAINS, (chain_ids,))
+            ]
             return sub
 
         return self._snapshot(read)
