@@ -44,8 +44,9 @@ def main() -> None:
             leader = graph.graph["leaders"][0]
             figures = [f for f in weak_links(graph, REFERENCE_DATE, weights, [leader])]
             weakest = figures[0].uscc
-            supplier = max(
-                graph.predecessors(leader), key=lambda u: len(graph.nodes[u]["certificates"])
+            supplier = max(  # one with suppliers of its own and certificates to show
+                graph.predecessors(leader),
+                key=lambda u: (min(graph.in_degree(u), 3), len(graph.nodes[u]["certificates"]), u),
             )
             views = {
                 "chain": (AtlasRequest(AtlasKind.CHAIN, chain.chain_id, REFERENCE_DATE), weakest),

@@ -55,6 +55,8 @@ FIRM_FIELDS = [
     "f_score",
     "f_reasons",
 ]
+#: the fields of a firm without figures: all but exposure, score and reasons
+PLAIN_FIELDS = len(FIRM_FIELDS) - 3
 GROUP_FIELDS = [
     "f_segment",
     "f_region",
@@ -92,6 +94,7 @@ class FirmColumns:
     pinned: frozenset[str]  # drawn as themselves even when the rest is grouped
     segment_names: dict[tuple[str, str], str]  # (chain id, segment id) -> name, for details
     exposure_note: Callable[[FirmFigures], str]  # "62.5% (to leader X)"
+    analysed: bool = True  # False: no exposure, score or reasons to show (kind "plainfirm")
 
 
 def links_among(graph: nx.DiGraph, firms: Sequence[str]) -> int:
@@ -147,6 +150,8 @@ def _firm_node(
             else "—",
         ],
     }
+    if not view.analysed:
+        node["k"], node["d"] = "plainfirm", node["d"][:PLAIN_FIELDS]
     if uscc in view.pinned and attrs.get("leader"):
         node["shape"] = "star"
         node["color"] = {"background": LEADER_COLOUR[0], "border": LEADER_COLOUR[1]}

@@ -30,6 +30,7 @@ from .firms import (
     GROUP_FIELDS,
     GROUP_LINK_FIELDS,
     LINK_FIELDS,
+    PLAIN_FIELDS,
     Facts,
     FirmColumns,
     links_among,
@@ -118,6 +119,7 @@ def _legend(w: Words, aggregated: bool, analysed: bool) -> list[tuple[str, str]]
 def _fields(w: Words, **extra: Sequence[str]) -> dict[str, list[str]]:
     fields = {
         "firm": FIRM_FIELDS,
+        "plainfirm": FIRM_FIELDS[:PLAIN_FIELDS],
         "group": GROUP_FIELDS,
         "link": LINK_FIELDS,
         "grouplink": GROUP_LINK_FIELDS,
@@ -344,6 +346,7 @@ def enterprise_atlas(
         pinned=frozenset([uscc]),
         segment_names=_segment_names(graph),
         exposure_note=lambda f: "—",
+        analysed=False,
     )
     certificates = _certificate_nodes(graph, uscc, as_of, days, w, bodies)
     atlas = _finish(
