@@ -33,6 +33,8 @@ from selenium.common.exceptions import (
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.command import Command
 
 READY = "document.body.dataset.ready === '1'"
@@ -271,6 +273,15 @@ class Browser:
         if count is None:
             raise AssertionError(f"no <canvas> matches {selector!r}")
         return int(count)
+
+    def point(self, selector: str, x: float, y: float) -> None:
+        """Move the mouse to (``x``, ``y``) pixels from the top left of the element ``selector``
+        names, as a person's pointer would (the page sees real mouse events)."""
+        target = self._driver.find_element(By.CSS_SELECTOR, selector)
+        size = target.size
+        ActionChains(self._driver).move_to_element_with_offset(
+            target, round(x - size["width"] / 2), round(y - size["height"] / 2)
+        ).perform()
 
     def run(self, script: str, *args: object) -> object:
         """Run JavaScript in the page (``return`` gives a value back); ``arguments[i]`` are args."""

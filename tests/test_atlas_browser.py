@@ -76,6 +76,35 @@ def test_hostile_names_show_as_text_in_the_panel_and_search(
     assert page_errors == 0
 
 
+def test_pointing_at_a_firm_shows_its_details_beside_the_pointer_as_text(
+    browser: Browser, hostile: str, tmp_path: Path
+) -> None:
+    browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T"))
+    assert browser.run("return document.getElementById('atlas-tip').hidden") is True
+    spot = browser.run(
+        "const n = window.chainmapAtlas.network;"
+        "return n.canvasToDOM(n.getPositions([arguments[0]])[arguments[0]]);",
+        TIER2,
+    )
+    assert isinstance(spot, dict)
+    browser.point("#atlas-network", spot["x"], spot["y"])
+    tip = "return document.getElementById('atlas-tip')"
+    for _ in range(50):  # vis-network reports the hover on its next pointer event
+        if browser.run(tip + ".hidden") is False:
+            break
+        browser.point("#atlas-network", spot["x"] + 1, spot["y"])
+    assert browser.run(tip + ".hidden") is False
+    assert browser.run(tip + ".querySelector('h2').textContent") == XSS
+    assert browser.run(tip + ".querySelectorAll('img').length") == 0
+    assert "340100 安徽省" in str(browser.run(tip + ".textContent"))
+    browser.point("#atlas-network", 5, 5)  # away from every node
+    for _ in range(50):
+        if browser.run(tip + ".hidden") is True:
+            break
+        browser.point("#atlas-network", 6, 5)
+    assert browser.run(tip + ".hidden") is True
+
+
 def test_a_large_atlas_strokes_its_links_and_still_answers(
     browser: Browser, hostile: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

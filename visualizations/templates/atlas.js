@@ -34,35 +34,51 @@
     return el;
   }
 
-  // details: [kind, values] per node / edge, in the order of the lists, or null
-  function show(details, heading) {
+  var tip = document.getElementById("atlas-tip");
+
+  // details: [kind, values] per node / edge, in the order of the lists, or null. They go to the
+  // side panel, and to the tooltip beside the pointer when `pointer` is given.
+  function show(details, heading, pointer) {
     var fields = details ? page.fields[details[0]] : null;
     if (!fields) {
       return false;
     }
-    detail.replaceChildren();
-    detail.appendChild(element("h2", heading));
+    var card = document.createDocumentFragment();
+    card.appendChild(element("h2", heading));
     var list = element("dl");
     for (var i = 0; i < fields.length; i += 1) {
       list.appendChild(element("dt", fields[i]));
       list.appendChild(element("dd", String(details[1][i])));
     }
-    detail.appendChild(list);
+    card.appendChild(list);
+    if (pointer) {
+      tip.replaceChildren(card.cloneNode(true));
+      tip.hidden = false;
+      var left = Math.min(pointer.x + 16, container.clientWidth - tip.offsetWidth - 4);
+      var top = Math.min(pointer.y + 16, container.clientHeight - tip.offsetHeight - 4);
+      tip.style.left = Math.max(0, left) + "px";
+      tip.style.top = Math.max(0, top) + "px";
+    }
+    detail.replaceChildren(card);
     return true;
   }
 
-  function showNode(id) {
-    var i = nodeIndex.get(id);
-    return i === undefined ? false : show(page.nodes[i], labels[i]);
+  function hideTip() {
+    tip.hidden = true;
   }
 
-  function showEdge(id) {
+  function showNode(id, pointer) {
+    var i = nodeIndex.get(id);
+    return i === undefined ? false : show(page.nodes[i], labels[i], pointer);
+  }
+
+  function showEdge(id, pointer) {
     var edge = edges.get(id);
     if (!edge) {
       return false;
     }
     var heading = labels[nodeIndex.get(edge.from)] + " → " + labels[nodeIndex.get(edge.to)];
-    return show(page.edges[id], heading);
+    return show(page.edges[id], heading, pointer);
   }
 
   if (page.lines) {
@@ -164,8 +180,11 @@
     });
   }
 
-  network.on("hoverNode", function (event) { showNode(event.node); });
-  network.on("hoverEdge", function (event) { showEdge(event.edge); });
+  network.on("hoverNode", function (event) { showNode(event.node, event.pointer.DOM); });
+  network.on("hoverEdge", function (event) { showEdge(event.edge, event.pointer.DOM); });
+  ["blurNode", "blurEdge", "dragStart", "zoom"].forEach(function (name) {
+    network.on(name, hideTip);
+  });
   network.on("click", function (event) {
     if (event.nodes.length) {
       showNode(event.nodes[0]);
@@ -207,5 +226,7 @@
   });
 
   // for tests and for people driving the page from the console
-  window.chainmapAtlas = { network: network, nodes: nodes, edges: edges, showNode: showNode };
+  window.chainmapAtlas = {
+    network: network, nodes: nodes, edges: edges, showNode: showNode, hideTip: hideTip
+  };
 }());
