@@ -36,6 +36,7 @@ __all__ = [
     "LINK_FIELDS",
     "Facts",
     "FirmColumns",
+    "counted_links",
     "links_among",
     "place",
 ]
@@ -329,7 +330,12 @@ def _grouped(
         gs, gc = group_of.get(s), group_of.get(c)
         if gs is not None and gc is not None and gs != gc:
             links[(gs, gc)] += 1
-    edges: list[Edge] = [
+    return nodes, counted_links(links), len(members)
+
+
+def counted_links(links: Counter[tuple[str, str]]) -> list[Edge]:
+    """Links between groups, as wide as the log of the supply links they stand for."""
+    return [
         {
             "from": s,
             "to": c,
@@ -337,6 +343,5 @@ def _grouped(
             "k": "grouplink",
             "d": [str(n)],
         }
-        for (s, c), n in links.items()
+        for (s, c), n in sorted(links.items())
     ]
-    return nodes, edges, len(members)

@@ -13,8 +13,8 @@ import networkx as nx
 from chainmap.analysis import Weights, certification, flow_order
 from chainmap.rules.regions import province_name
 
-from .atlas import Atlas, CoverageTable, Edge, Node, Words, coverage_group, gc_paused, words
-from .firms import LARGE, SMALL, header_size, links_among
+from .atlas import Atlas, CoverageTable, Node, Words, coverage_group, gc_paused, words
+from .firms import LARGE, SMALL, counted_links, header_size, links_among
 
 __all__ = ["region_atlas"]
 
@@ -122,16 +122,7 @@ def region_atlas(
             for other, b in segments_of[c]:
                 if chain_id == other and a != b:
                     links[(f"segment:{chain_id}:{a}", f"segment:{chain_id}:{b}")] += 1
-    edges: list[Edge] = [
-        {
-            "from": s,
-            "to": c,
-            "width": round(0.6 + math.log1p(n), 2),
-            "k": "grouplink",
-            "d": [str(n)],
-        }
-        for (s, c), n in sorted(links.items())
-    ]
+    edges = counted_links(links)
     name = province_name(prefix[:2]) or ""
     place = f"{prefix} {name}".strip()
     subtitle = " · ".join(
