@@ -8,6 +8,7 @@ store or writes a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
@@ -128,28 +129,40 @@ def _fields(w: Words, **extra: Sequence[str]) -> dict[str, list[str]]:
     return {kind: [w(key) for key in keys] for kind, keys in fields.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """How an atlas is drawn, whatever its view: words, bodies' names, filters and the day."""
+
+    w: Words
+    as_of: date
+    weights: Weights
+    bodies: Mapping[str, str]
+    industry: str | None
+    cap: int | None
+
+
 def _finish(
-    w: Words,
+    shown: _Shown,
     kind: str,
     title: str,
-    subtitle: str,
     graph: nx.DiGraph,
     firms: Sequence[str],
     view: FirmColumns,
-    bodies: Mapping[str, str],
-    cap: int | None,
     notes: list[str],
     by: str,
-    weights: Weights,
+    *,
     analysed: bool = True,
     extra_nodes: Sequence[Node] = (),
     extra_fields: Mapping[str, Sequence[str]] | None = None,
 ) -> Atlas:
-    nodes, edges, groups = place(graph, firms, view, w, bodies, cap=cap)
+    """Nodes and edges of the firms as ``view`` arranges them (grouped ``by`` above the cap),
+    with the subtitle, notes, legend and detail fields every firm atlas has."""
+    w, cap = shown.w, shown.cap
+    nodes, edges, groups = place(graph, firms, view, w, shown.bodies, cap=cap)
     if groups is not None:
         notes.insert(0, w("aggregated", firms=len(firms), cap=cap, groups=groups, by=w(by)))
     if analysed:
-        notes.append(w("weak_rule", score=weights.thresholds.min_score))
+        notes.append(w("weak_rule", score=shown.weights.thresholds.min_score))
     if not firms:
         notes.insert(0, w("no_firms"))
     nodes.extend(extra_nodes)
@@ -157,7 +170,7 @@ def _finish(
         kind=kind,
         lang=w.lang,
         title=title,
-        subtitle=subtitle,
+        subtitle=_subtitle(w, shown.as_of, len(firms), links_among(graph, firms), shown.industry),
         nodes=nodes,
         edges=edges,
         fields=_fields(w, **(extra_fields or {})),
@@ -211,20 +224,10 @@ def chain_atlas(
         segment_names=_segment_names(graph),
         exposure_note=_exposure_note(graph, w, len(leaders) > 1),
     )
-    links = links_among(graph, firms)
+    shown = _Shown(w, as_of, weights, bodies or {}, industry, cap)
+    title = w("chain_title", name=chain.name, id=chain.chain_id)
     return _finish(
-        w,
-        "chain",
-        w("chain_title", name=chain.name, id=chain.chain_id),
-        _subtitle(w, as_of, len(firms), links, industry),
-        graph,
-        firms,
-        view,
-        bodies or {},
-        cap,
-        [w("layout_chain")],
-        "by_segment_region",
-        weights,
+        shown, "chain", title, graph, firms, view, [w("layout_chain")], "by_segment_region"
     )
 
 
@@ -273,20 +276,10 @@ def leader_atlas(
         exposure_note=_exposure_note(graph, w, False),
     )
     name = graph.nodes[leader].get("name", leader)
-    return _finish(
-        w,
-        "leader",
-        w("leader_title", name=f"{name}（{leader}）" if lang == "zh" else f"{name} ({leader})"),
-        _subtitle(w, as_of, len(firms), links_among(graph, firms), industry),
-        graph,
-        firms,
-        view,
-        bodies or {},
-        cap,
-        [w("layout_leader", depth=deepest)],
-        "by_tier_region",
-        weights,
-    )
+    shown = _Shown(w, as_of, weights, bodies or {}, industry, cap)
+    title = w("leader_title", name=f"{name}（{leader}）" if lang == "zh" else f"{name} ({leader})")
+    notes = [w("layout_leader", depth=deepest)]
+    return _finish(shown, "leader", title, graph, firms, view, notes, "by_tier_region")
 
 
 _CERT_FIELDS = ["f_cert", "f_standard", "f_body", "f_status", "f_issued", "f_expires", "f_scope"]
@@ -349,19 +342,17 @@ def enterprise_atlas(
         analysed=False,
     )
     certificates = _certificate_nodes(graph, uscc, as_of, days, w, bodies)
+    shown = _Shown(w, as_of, weights, bodies, industry, cap)
+    title = w("enterprise_title", name=f"{name}（{uscc}）" if lang == "zh" else f"{name} ({uscc})")
     atlas = _finish(
-        w,
+        shown,
         "enterprise",
-        w("enterprise_title", name=f"{name}（{uscc}）" if lang == "zh" else f"{name} ({uscc})"),
-        _subtitle(w, as_of, len(firms), links_among(graph, firms), industry),
+        title,
         graph,
         firms,
         view,
-        bodies,
-        cap,
         [w("layout_enterprise")],
         "by_side_region",
-        weights,
         analysed=False,
         extra_nodes=certificates,
         extra_fields={"certificate": _CERT_FIELDS},
