@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from browser import Browser
+from PIL import Image
 from sample_chain import LEADER, TIER1_A, TIER1_B, TIER2
 from test_atlas import SCRIPT, XSS, _store, draw, hostile_tables
 
@@ -48,6 +49,10 @@ def test_each_atlas_draws_offline_without_errors(
     assert page.requests == []
     assert page.alerts == []
     assert browser.ink("#atlas-network canvas") > 500
+    # and the window as a person sees it is not blank: the canvas area holds many colours
+    shot = Image.open(browser.screenshot(tmp_path / "atlas.png")).convert("RGB")
+    canvas = shot.crop((0, shot.height // 3, shot.width * 2 // 3, shot.height))
+    assert len(canvas.getcolors(maxcolors=1 << 20) or []) > 20
     # nothing from the data became an element: no image, no extra script
     assert browser.run("return document.images.length") == 0
     assert browser.run("return document.scripts.length") == 5
