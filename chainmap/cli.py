@@ -921,8 +921,13 @@ def atlas(
     with open_store(settings.store) as opened:
         drawn = atlas_from_store(opened, request, scores)
     write_page(render_atlas(drawn), out)
-    shown = "groups" if drawn.aggregated else "nodes"
-    err_console.print(f"wrote {out} ({len(drawn.nodes):,} {shown}, {len(drawn.edges):,} links)")
+    grouped = drawn.aggregated and kind is not AtlasKind.REGION  # a region atlas always groups
+    err_console.print(
+        f"wrote {out} ({len(drawn.nodes):,} nodes, {len(drawn.edges):,} links"
+        + ("; firms grouped above --cap, --no-aggregate draws each" if grouped else "")
+        + ")",
+        highlight=False,
+    )
 
 
 @app.command()
