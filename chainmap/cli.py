@@ -989,6 +989,98 @@ def demo(
         )
 
 
+token_app = typer.Typer(
+    cls=_Commands,
+    help="API tokens for `chainmap serve`: create (printed once), list, revoke.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[
+        str,
+        typer.Option("--role", help="admin, regulator, leader or analyst.", show_default=False),
+    ],
+    name: Annotated[
+        str, typer.Option("--name", help="Who or what uses the token.", show_default=False)
+    ],
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            help="A region-code prefix the token may see (regulator, analyst); repeat for more.",
+            show_default=False,
+        ),
+    ] = None,
+    enterprise: Annotated[
+        str | None,
+        typer.Option("--enterprise", help="The leader's USCC (leader).", show_default=False),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Create an API token and print it **once**: the store keeps only its SHA-256 digest.
+    Give it to the caller; a lost token is revoked and replaced, never recovered."""
+    from chainmap.access import issue_token
+
+    with open_store(_store_url(store)) as opened:
+        token, row = issue_token(opened, role, name, region, enterprise)
+    scope = ", ".join(row.regions) or row.enterprise or "everything"
+    err_console.print(
+        f"token {row.token_id} ({row.role}: {scope}) for {row.name}:", highlight=False
+    )
+    sys.stdout.write(token + "\n")
+
+
+@token_app.command("list")
+def token_list(
+    store: StoreOption = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """List the tokens (never the tokens themselves): id, name, role, scope, created, revoked."""
+    with open_store(_store_url(store)) as opened:
+        rows = opened.tokens()
+    fields = ("token_id", "name", "role", "regions", "enterprise", "created_at", "revoked_at")
+    if format is OutputFormat.json:
+        listed = [
+            {f: list(r.regions) if f == "regions" else getattr(r, f) for f in fields} for r in rows
+        ]
+        sys.stdout.write(json.dumps(listed, ensure_ascii=False) + "\n")
+        return
+    table = RichTable(title="API tokens", caption=f"{len(rows)} token(s)")
+    for column in fields:
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r.token_id,
+            escape(r.name),
+            r.role,
+            ",".join(r.regions),
+            r.enterprise or "",
+            r.created_at,
+            r.revoked_at or "",
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id (`chainmap token list`).")],
+    store: StoreOption = None,
+) -> None:
+    """Revoke a token: calls with it are refused (401) from then on."""
+    from chainmap.access import revoke_token
+
+    with open_store(_store_url(store)) as opened:
+        revoke_token(opened, token_id)
+    err_console.print(f"revoked {token_id}", highlight=False)
+
+
 def main() -> None:
     """Entry point of the ``chainmap`` command."""
     app()

@@ -27,6 +27,7 @@ __all__ = [
     "SupplyRow",
     "Table",
     "TableRows",
+    "TokenRow",
 ]
 
 
@@ -116,6 +117,19 @@ class CertificateRow(NamedTuple):
     expires_on: date
     scope: str | None
     grade: str | None
+
+
+class TokenRow(NamedTuple):
+    """An API token as the store keeps it: never the token, only its SHA-256 digest."""
+
+    token_id: str
+    name: str
+    role: str
+    regions: tuple[str, ...]  # region-code prefixes (regulators, analysts)
+    enterprise: str | None  # the leader's USCC (leaders)
+    digest: str  # hex SHA-256 of the token
+    created_at: str  # ISO timestamp, UTC
+    revoked_at: str | None
 
 
 Row = (

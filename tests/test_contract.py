@@ -172,7 +172,9 @@ def test_every_cypher_file_is_used_and_every_used_name_exists() -> None:
     from chainmap.store import neo4j
 
     source = Path(neo4j.__file__).read_text(encoding="utf-8")
-    called = set(re.findall(r'(?:_read|_write|_collected|query)(?:\(|,)\s*"([a-z_]+)"', source))
+    called = set(
+        re.findall(r'(?:_read|_write|_run|_collected|query)(?:\(|,)\s*"([a-z_]+)"', source)
+    )
     listed = {
         *neo4j._SCHEMA,
         *neo4j._UPSERT.values(),

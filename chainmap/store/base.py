@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Protocol, runtime_checkable
 
-from chainmap.records import BodyRow, ChainRow, Subgraph, Table, TableRows
+from chainmap.records import BodyRow, ChainRow, Subgraph, Table, TableRows, TokenRow
 
 __all__ = ["STAT_KEYS", "Progress", "Store"]
 
@@ -71,6 +71,22 @@ class Store(Protocol):
     def region(self, prefix: str) -> Subgraph:
         """Firms whose region code starts with ``prefix``, their links, memberships, and the
         chains they belong to with those chains' segments and feeds."""
+        ...
+
+    def add_token(self, token: TokenRow) -> None:
+        """Keep an API token (its digest); the token id and the digest are new."""
+        ...
+
+    def token(self, digest: str) -> TokenRow | None:
+        """The token with this digest that is not revoked, if any."""
+        ...
+
+    def tokens(self) -> list[TokenRow]:
+        """Every token, revoked ones too, oldest first."""
+        ...
+
+    def revoke_token(self, token_id: str, when: str) -> bool:
+        """Revoke a token at ``when`` (ISO timestamp); False when no such token is in force."""
         ...
 
     def close(self) -> None:

@@ -48,6 +48,7 @@ from chainmap.records import (
     SupplyRow,
     Table,
     TableRows,
+    TokenRow,
 )
 from chainmap.store.base import STAT_KEYS, Progress
 from chainmap.store.cypher import query
@@ -62,6 +63,8 @@ _SCHEMA = (
     "schema_certificate_no",
     "schema_body_id",
     "schema_region_code",
+    "schema_token_id",
+    "schema_token_digest",
 )
 _UPSERT = {
     Table.BODIES: "upsert_bodies",
@@ -211,6 +214,12 @@ class _Writers:
                 pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _to_token(record: Record) -> TokenRow:
+    values = dict(record)
+    values["regions"] = tuple(values["regions"] or ())
+    return TokenRow(**values)
+
+
 class Neo4jStore:
     """A store in a Neo4j database. Use as a context manager, or call :meth:`close`."""
 
@@ -254,7 +263,7 @@ class Neo4jStore:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _run(self, name: str, routing: RoutingControl, **parameters: Any) -> list[Record]:
+    def _run(self, name: str, routing: RoutingControl, /, **parameters: Any) -> list[Record]:
         statement: LiteralString = query(name)
         try:
             records, _, _ = self._driver.execute_query(
@@ -264,13 +273,13 @@ class Neo4jStore:
             raise StoreError(f"Neo4j at {self.url} failed on {name}: {error}") from None
         return records
 
-    def _read(self, name: str, **parameters: Any) -> list[Record]:
+    def _read(self, name: str, /, **parameters: Any) -> list[Record]:
         return self._run(name, RoutingControl.READ, **parameters)
 
-    def _write(self, name: str, **parameters: Any) -> None:
+    def _write(self, name: str, /, **parameters: Any) -> None:
         self._run(name, RoutingControl.WRITE, **parameters)
 
-    def _collected(self, name: str, **parameters: Any) -> list[Any]:
+    def _collected(self, name: str, /, **parameters: Any) -> list[Any]:
         """The list a statement returns in its one record (``RETURN collect(...) AS x``)."""
         (record,) = self._read(name, **parameters)
         rows: list[Any] = record[0]
@@ -347,6 +356,24 @@ class Neo4jStore:
         for chunk in _chunks(ordered):
             found.update(r["key"] for r in self._read(_EXISTING[table], keys=list(chunk)))
         return found
+
+    # -- API tokens ---------------------------------------------------------------------------
+
+    def add_token(self, token: TokenRow) -> None:
+        values = token._asdict()
+        values["regions"] = list(token.regions)
+        self._write("create_token", **values)
+
+    def token(self, digest: str) -> TokenRow | None:
+        found = self._read("token_by_digest", digest=digest)
+        return _to_token(found[0]) if found else None
+
+    def tokens(self) -> list[TokenRow]:
+        return [_to_token(r) for r in self._read("tokens")]
+
+    def revoke_token(self, token_id: str, when: str) -> bool:
+        (record,) = self._run("revoke_token", RoutingControl.WRITE, token_id=token_id, when=when)
+        return int(record["revoked"]) == 1
 
     def bodies(self) -> list[BodyRow]:
         return [BodyRow(*r.values()) for r in self._read("bodies")]

@@ -30,6 +30,7 @@ from chainmap.records import (
     SupplyRow,
     Table,
     TableRows,
+    TokenRow,
 )
 from chainmap.store.base import STAT_KEYS, Progress
 
@@ -170,6 +171,30 @@ _FEEDS_OF_CHAINS = """
 SELECT f.chain_id, f.from_segment, f.to_segment FROM json_each(?) AS j
 JOIN segment_feeds AS f ON f.chain_id = j.value ORDER BY f.chain_id, f.from_segment, f.to_segment
 """
+# API tokens: only a digest of each (chainmap token create prints the token once). Created on
+# opening a store written before tokens existed, so the schema version stays the same.
+_TOKENS_TABLE = """
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+    regions TEXT NOT NULL DEFAULT '', enterprise TEXT, digest TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, revoked_at TEXT
+)
+"""
+_TOKEN_BY_DIGEST = """
+SELECT token_id, name, role, regions, enterprise, digest, created_at, revoked_at
+FROM api_tokens WHERE digest = ? AND revoked_at IS NULL
+"""
+_TOKENS = """
+SELECT token_id, name, role, regions, enterprise, digest, created_at, revoked_at
+FROM api_tokens ORDER BY created_at, token_id
+"""
+
+
+def _to_token(row: tuple[Any, ...]) -> TokenRow:
+    regions = tuple(r for r in row[3].split(",") if r)
+    return TokenRow(row[0], row[1], row[2], regions, *row[4:])
+
+
 _REGION_FIRMS = "SELECT uscc FROM enterprises WHERE region_code >= ? AND region_code < ?"
 _CHAINS_BY_ID = """
 SELECT c.chain_id, c.name, c.region_code FROM json_each(?) AS j
@@ -288,6 +313,8 @@ class SQLiteStore:
                     f"{self.path} has schema version {found[0] if found else 'none'}; this "
                     f"chainmap uses {SCHEMA_VERSION}: import the data into a new store"
                 )
+            if "api_tokens" not in tables:  # stores written before tokens existed
+                self._db.execute(_TOKENS_TABLE)
             return
         if tables:
             raise StoreUnavailable(f"{self.path} is an SQLite file but not a chainmap store")
@@ -296,6 +323,7 @@ class SQLiteStore:
         schema = resources.files("chainmap.store").joinpath("schema.sql").read_text("utf-8")
         try:
             self._db.executescript(schema)  # opens the transaction: BEGIN IMMEDIATE ...
+            self._db.execute(_TOKENS_TABLE)
             for indexes in _INDEXES.values():
                 for build, _ in indexes:
                     self._db.execute(build)
@@ -385,6 +413,33 @@ class SQLiteStore:
         for chunk in _json_chunks(keys):
             found.update(r[0] for r in self._db.execute(_EXISTING[table], (chunk,)))
         return found
+
+    # -- API tokens ---------------------------------------------------------------------------
+
+    def add_token(self, token: TokenRow) -> None:
+        row = (*token[:3], ",".join(token.regions), *token[4:])
+        try:
+            self._db.execute(
+                "INSERT INTO api_tokens (token_id, name, role, regions, enterprise, digest, "
+                "created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"token {token.token_id} could not be kept: {error}") from None
+
+    def token(self, digest: str) -> TokenRow | None:
+        found = self._all(_TOKEN_BY_DIGEST, (digest,))
+        return _to_token(found[0]) if found else None
+
+    def tokens(self) -> list[TokenRow]:
+        return [_to_token(r) for r in self._all(_TOKENS)]
+
+    def revoke_token(self, token_id: str, when: str) -> bool:
+        done = self._db.execute(
+            "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL",
+            (when, token_id),
+        )
+        return done.rowcount == 1
 
     def bodies(self) -> list[BodyRow]:
         return [

@@ -1,0 +1,4 @@
+MATCH (t:ApiToken {token_id: $token_id})
+WHERE t.revoked_at IS NULL
+SET t.revoked_at = $when
+RETURN count(t) AS revoked

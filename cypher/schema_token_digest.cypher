@@ -1,0 +1,2 @@
+CREATE CONSTRAINT token_digest IF NOT EXISTS
+FOR (t:ApiToken) REQUIRE t.digest IS UNIQUE

@@ -1,0 +1,2 @@
+CREATE CONSTRAINT token_id IF NOT EXISTS
+FOR (t:ApiToken) REQUIRE t.token_id IS UNIQUE
