@@ -19,6 +19,7 @@ __all__ = [
     "ChainRow",
     "EnterpriseRow",
     "FeedRow",
+    "FirmQuery",
     "LeaderRow",
     "MemberRow",
     "Row",
@@ -117,6 +118,24 @@ class CertificateRow(NamedTuple):
     expires_on: date
     scope: str | None
     grade: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FirmQuery:
+    """A search for enterprises. ``within_regions`` and ``within`` bound what the caller may see
+    (None: no bound); the rest are filters. ``certified`` keeps firms with (True) or without
+    (False) a certificate in force on ``on``."""
+
+    text: str | None = None  # a substring of the name, or the start of the USCC
+    within_regions: tuple[str, ...] | None = None
+    within: tuple[str, ...] | None = None
+    region: str | None = None  # region-code prefix
+    industry: str | None = None  # GB/T 4754 code prefix
+    sizes: tuple[str, ...] | None = None
+    certified: bool | None = None
+    on: date | None = None
+    limit: int = 50
+    offset: int = 0
 
 
 class TokenRow(NamedTuple):

@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Protocol, runtime_checkable
 
-from chainmap.records import BodyRow, ChainRow, Subgraph, Table, TableRows, TokenRow
+from chainmap.records import (
+    BodyRow,
+    ChainRow,
+    EnterpriseRow,
+    FirmQuery,
+    Subgraph,
+    Table,
+    TableRows,
+    TokenRow,
+)
 
 __all__ = ["STAT_KEYS", "Progress", "Store"]
 
@@ -71,6 +80,10 @@ class Store(Protocol):
     def region(self, prefix: str) -> Subgraph:
         """Firms whose region code starts with ``prefix``, their links, memberships, and the
         chains they belong to with those chains' segments and feeds."""
+        ...
+
+    def search_enterprises(self, query: FirmQuery) -> tuple[list[EnterpriseRow], int]:
+        """The firms matching ``query``, by USCC, one page of them, and how many match in all."""
         ...
 
     def add_token(self, token: TokenRow) -> None:

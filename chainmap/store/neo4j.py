@@ -21,6 +21,7 @@ import zlib
 from collections import deque
 from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
 from operator import itemgetter
 from typing import Any, LiteralString
 
@@ -34,6 +35,7 @@ from neo4j.exceptions import (
 )
 from neo4j.time import Date
 
+from chainmap.enums import CertStatus
 from chainmap.errors import NotFound, StoreError, StoreUnavailable
 from chainmap.records import (
     BodyRow,
@@ -41,6 +43,7 @@ from chainmap.records import (
     ChainRow,
     EnterpriseRow,
     FeedRow,
+    FirmQuery,
     LeaderRow,
     MemberRow,
     SegmentRow,
@@ -356,6 +359,23 @@ class Neo4jStore:
         for chunk in _chunks(ordered):
             found.update(r["key"] for r in self._read(_EXISTING[table], keys=list(chunk)))
         return found
+
+    def search_enterprises(self, query: FirmQuery) -> tuple[list[EnterpriseRow], int]:
+        (record,) = self._read(
+            "search_enterprises",
+            text=query.text,
+            within_regions=None if query.within_regions is None else list(query.within_regions),
+            within=None if query.within is None else list(query.within),
+            region=query.region,
+            industry=query.industry,
+            sizes=None if query.sizes is None else list(query.sizes),
+            certified=query.certified,
+            valid=CertStatus.VALID.value,
+            on=query.on or date.today(),
+            offset=query.offset,
+            limit=query.limit,
+        )
+        return [EnterpriseRow(*row) for row in record["rows"]], int(record["total"])
 
     # -- API tokens ---------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from chainmap.records import (
     ChainRow,
     EnterpriseRow,
     FeedRow,
+    FirmQuery,
     LeaderRow,
     MemberRow,
     SegmentRow,
@@ -195,6 +196,31 @@ def _to_token(row: tuple[Any, ...]) -> TokenRow:
     return TokenRow(row[0], row[1], row[2], regions, *row[4:])
 
 
+# Enterprise search: every condition is optional (a NULL parameter switches it off), the bounds
+# of what the caller may see among them, so a scope is applied by the query itself. One result:
+# the number of matches on every row, then one page of them (a row of NULLs when it is empty).
+_SEARCH = """
+WITH found AS (
+  SELECT e.uscc, e.name, e.region_code, e.industry_code, e.employees, e.revenue, e.assets,
+         e.size, e.size_source, e.maturity, e.flags
+  FROM enterprises AS e
+  WHERE (:text IS NULL OR instr(e.name, :text) > 0 OR substr(e.uscc, 1, length(:text)) = :text)
+    AND (:within_regions IS NULL OR EXISTS (
+          SELECT 1 FROM json_each(:within_regions) AS r
+          WHERE substr(e.region_code, 1, length(r.value)) = r.value))
+    AND (:within IS NULL OR e.uscc IN (SELECT value FROM json_each(:within)))
+    AND (:region IS NULL OR substr(e.region_code, 1, length(:region)) = :region)
+    AND (:industry IS NULL OR substr(e.industry_code, 1, length(:industry)) = :industry)
+    AND (:sizes IS NULL OR e.size IN (SELECT value FROM json_each(:sizes)))
+    AND (:certified IS NULL OR :certified = EXISTS (
+          SELECT 1 FROM certificates AS c
+          WHERE c.uscc = e.uscc AND c.status = 'valid'
+            AND c.issued_on <= :on AND :on < c.expires_on))
+),
+total AS (SELECT count(*) AS n FROM found),
+page AS (SELECT * FROM found ORDER BY uscc LIMIT :limit OFFSET :offset)
+SELECT total.n, page.* FROM total LEFT JOIN page ON 1 ORDER BY page.uscc
+"""
 _REGION_FIRMS = "SELECT uscc FROM enterprises WHERE region_code >= ? AND region_code < ?"
 _CHAINS_BY_ID = """
 SELECT c.chain_id, c.name, c.region_code FROM json_each(?) AS j
@@ -413,6 +439,25 @@ class SQLiteStore:
         for chunk in _json_chunks(keys):
             found.update(r[0] for r in self._db.execute(_EXISTING[table], (chunk,)))
         return found
+
+    def search_enterprises(self, query: FirmQuery) -> tuple[list[EnterpriseRow], int]:
+        def listed(values: tuple[str, ...] | None) -> str | None:
+            return None if values is None else json.dumps(list(values), ensure_ascii=False)
+
+        params = {
+            "text": query.text,
+            "within_regions": listed(query.within_regions),
+            "within": listed(query.within),
+            "region": query.region,
+            "industry": query.industry,
+            "sizes": listed(query.sizes),
+            "certified": query.certified,
+            "on": (query.on or date.today()).isoformat(),
+        }
+
+        found = self._all(_SEARCH, {**params, "limit": query.limit, "offset": query.offset})
+        rows = [EnterpriseRow._make(r[1:]) for r in found if r[1] is not None]
+        return rows, int(found[0][0])
 
     # -- API tokens ---------------------------------------------------------------------------
 
