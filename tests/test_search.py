@@ -24,7 +24,7 @@ def url(store_url: str, tmp_path: Path) -> str:
 
 def found(url: str, **fields: object) -> tuple[list[str], int]:
     with open_store(url) as store:
-        rows, total = store.search_enterprises(FirmQuery(on=ON, **fields))  # type: ignore[arg-type]
+        rows, total = store.search_enterprises(FirmQuery(**{"on": ON, **fields}))  # type: ignore[arg-type]
     return [r.uscc for r in rows], total
 
 
