@@ -989,6 +989,27 @@ def demo(
         )
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """Serve the **HTTP API** (/api/v1, OpenAPI at /api/v1/docs) over the store. Every call needs
+    a bearer token from `chainmap token create`; each role sees only what belongs to it."""
+    import uvicorn
+
+    from chainmap.api import create_app
+
+    settings = get_settings(store=store)
+    with open_store(settings.store):  # refuse to start on a store that cannot be opened
+        pass
+    err_console.print(f"chainmap API on http://{host}:{port}/api/v1 over {settings.store}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 token_app = typer.Typer(
     cls=_Commands,
     help="API tokens for `chainmap serve`: create (printed once), list, revoke.",

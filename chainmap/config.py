@@ -57,6 +57,14 @@ class Settings(BaseSettings):
         description="TOML file of weak-link score weights and thresholds "
         "(default: chainmap/analysis/weights.toml)",
     )
+    max_depth: int = Field(
+        5, ge=1, le=10, description="deepest supplier tier the HTTP API reads for a leader"
+    )
+    upload_limit: int = Field(
+        50 * 1024 * 1024,
+        ge=1024,
+        description="largest dataset upload the HTTP API accepts, in bytes (413 above it)",
+    )
     workers: int = Field(
         0,
         ge=0,

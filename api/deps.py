@@ -1,0 +1,97 @@
+"""The dependencies routes are built from: the store, the caller and the permission a route
+needs. Permission checks live here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from chainmap.access import Principal, authenticate
+from chainmap.config import Settings
+from chainmap.store import Store, open_store
+
+from .permissions import Permission, grants
+
+__all__ = [
+    "AggregatesCaller",
+    "ChainsCaller",
+    "FirmsCaller",
+    "PublicRoute",
+    "SettingsDep",
+    "StoreDep",
+    "TiersCaller",
+    "WeakLinksCaller",
+    "allowed",
+]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `chainmap token create`.")
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_store(settings: SettingsDep) -> Iterator[Store]:
+    """A store for the request: the embedded store opens a connection per request (cheap, and
+    SQLite connections are not shared between threads); Neo4j's driver pools its own."""
+    with open_store(settings.store) as store:
+        yield store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def get_caller(
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> Principal:
+    """The principal of the bearer token: 401 without one, or with one unknown or revoked."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _unauthorized("a bearer token is needed: Authorization: Bearer <token>")
+    caller = authenticate(store, credentials.credentials)
+    if caller is None:
+        raise _unauthorized("the token is unknown or revoked")
+    return caller
+
+
+def allowed(permission: Permission) -> Callable[..., Any]:
+    """The dependency a route declares: the caller, once the role is known to hold
+    ``permission`` (403 otherwise). The function carries the permission for the route test."""
+    if permission is Permission.PUBLIC:
+
+        def public() -> None:
+            return None
+
+        public.permission = permission  # type: ignore[attr-defined]
+        return public
+
+    def check(caller: Annotated[Principal, Depends(get_caller)]) -> Principal:
+        if not grants(caller.role, permission):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail=f"a {caller.role} token may not read {permission}"
+            )
+        return caller
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return check
+
+
+PublicRoute = Annotated[None, Depends(allowed(Permission.PUBLIC))]
+AggregatesCaller = Annotated[Principal, Depends(allowed(Permission.AGGREGATES))]
+ChainsCaller = Annotated[Principal, Depends(allowed(Permission.CHAINS))]
+FirmsCaller = Annotated[Principal, Depends(allowed(Permission.FIRMS))]
+TiersCaller = Annotated[Principal, Depends(allowed(Permission.TIERS))]
+WeakLinksCaller = Annotated[Principal, Depends(allowed(Permission.WEAK_LINKS))]

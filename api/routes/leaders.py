@@ -1,0 +1,42 @@
+"""A leader's supplier tiers and direct customers. A leader sees its own only; a regulator the
+firms of the tree within its regions, when the leader itself is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from chainmap.access import Role
+from chainmap.records import FirmQuery
+
+from ..deps import SettingsDep, StoreDep, TiersCaller
+from ..schemas import Enterprise, Tier, Tiers
+from ..scope import bounds_of
+from .enterprises import USCC, not_found
+
+router = APIRouter(tags=["leaders"])
+
+
+@router.get("/leaders/{uscc}/tiers", summary="A leader's supplier tiers and direct customers")
+def tiers(
+    uscc: USCC,
+    caller: TiersCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: Annotated[int, Query(ge=1, le=10, description="tiers of suppliers")] = 3,
+) -> Tiers:
+    if caller.role is Role.LEADER and caller.enterprise != uscc:
+        raise not_found(uscc)
+    depth = min(depth, settings.max_depth)
+    bounds = bounds_of(caller, store, settings.max_depth)
+    read = store.supplier_tiers(uscc, depth)
+    within = tuple(u for u in read.tiers if bounds.firms is None or u in bounds.firms)
+    visible, _ = store.search_enterprises(
+        FirmQuery(within=within, within_regions=bounds.regions, limit=len(within) or 1)
+    )
+    if not any(row.uscc == uscc for row in visible):
+        raise not_found(uscc)
+    firms = [Tier(**Enterprise.of(r).model_dump(), tier=read.tiers[r.uscc]) for r in visible]
+    firms.sort(key=lambda t: (t.tier < 0, t.tier, t.uscc))
+    return Tiers(leader=uscc, depth=depth, firms=firms)

@@ -1,0 +1,165 @@
+"""What the API answers with: pydantic models, documented in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from chainmap.analysis import FirmFigures
+from chainmap.records import CertificateRow, ChainRow, EnterpriseRow
+
+__all__ = [
+    "Certificate",
+    "Chain",
+    "Enterprise",
+    "EnterpriseDetail",
+    "EnterprisePage",
+    "Health",
+    "Stats",
+    "Tier",
+    "Tiers",
+    "WeakLink",
+    "WeakLinks",
+]
+
+
+class Health(BaseModel):
+    status: str = "ok"
+
+
+class Stats(BaseModel):
+    """What the store holds, counted."""
+
+    enterprises: int
+    supply_links: int
+    certificates: int
+    chains: int
+    segments: int
+    members: int
+    bodies: int
+
+
+class Chain(BaseModel):
+    chain_id: str
+    name: str
+    region_code: str | None = Field(description="None: a national chain")
+
+    @classmethod
+    def of(cls, row: ChainRow) -> Chain:
+        return cls(chain_id=row.chain_id, name=row.name, region_code=row.region_code)
+
+
+class Enterprise(BaseModel):
+    uscc: str
+    name: str
+    region_code: str
+    industry_code: str
+    size: str | None
+    maturity: int | None
+
+    @classmethod
+    def of(cls, row: EnterpriseRow) -> Enterprise:
+        return cls(
+            uscc=row.uscc,
+            name=row.name,
+            region_code=row.region_code,
+            industry_code=row.industry_code,
+            size=row.size,
+            maturity=row.maturity,
+        )
+
+
+class EnterprisePage(BaseModel):
+    items: list[Enterprise]
+    total: int = Field(description="firms matching, on every page")
+    page: int
+    per_page: int
+
+
+class Certificate(BaseModel):
+    cert_no: str
+    standard: str
+    standard_version: str | None
+    body_id: str
+    status: str
+    issued_on: date
+    expires_on: date
+    scope: str | None
+
+    @classmethod
+    def of(cls, row: CertificateRow) -> Certificate:
+        return cls(
+            cert_no=row.cert_no,
+            standard=row.standard,
+            standard_version=row.standard_version,
+            body_id=row.body_id,
+            status=row.status,
+            issued_on=row.issued_on,
+            expires_on=row.expires_on,
+            scope=row.scope,
+        )
+
+
+class EnterpriseDetail(Enterprise):
+    certificates: list[Certificate]
+    suppliers: list[Enterprise] = Field(description="direct suppliers the caller may see")
+    customers: list[Enterprise] = Field(description="direct customers the caller may see")
+
+
+class Tier(Enterprise):
+    tier: int = Field(description="0 the leader, 1, 2 ... its suppliers, -1 a direct customer")
+
+
+class Tiers(BaseModel):
+    leader: str
+    depth: int
+    firms: list[Tier]
+
+
+class WeakLink(BaseModel):
+    """One firm's figures towards one leader (docs/analysis.md explains each)."""
+
+    leader: str
+    uscc: str
+    name: str
+    segment: str
+    region_code: str
+    industry_code: str
+    size: str | None
+    maturity: int | None
+    certification: str
+    cert_no: str | None
+    cert_expires_on: date | None
+    exposure: float
+    dominated_count: int
+    dominated_share: float
+    single_point_of_failure: bool
+    single_source: bool
+    sole_supplies: int
+    largest_share: float
+    concentrated: bool
+    concentrated_share: float | None
+    in_loop: bool
+    dependence: float
+    risk: float
+    score: float
+    reasons: list[str]
+    explanation_zh: str
+    explanation_en: str
+
+    @classmethod
+    def of(cls, figures: FirmFigures) -> WeakLink:
+        values = {name: getattr(figures, name) for name in FirmFigures.__slots__}
+        values["reasons"] = list(figures.reasons)
+        return cls(
+            **values,
+            explanation_zh=figures.explanation_zh,
+            explanation_en=figures.explanation_en,
+        )
+
+
+class WeakLinks(BaseModel):
+    chain_id: str
+    as_of: date
+    items: list[WeakLink]

@@ -1,0 +1,44 @@
+"""What a caller may see, as bounds a store query takes: region prefixes, or the firms of a
+leader's tree. Admins have no bounds; a regulator or analyst its regions; a leader the firms of
+its own supplier tiers (up to the configured depth) and its direct customers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chainmap.access import Principal, Role
+from chainmap.store import Store
+
+__all__ = ["Bounds", "bounds_of", "leader_tree"]
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """``regions`` and ``firms`` as a query's ``within_regions`` and ``within`` (None: none)."""
+
+    regions: tuple[str, ...] | None = None
+    firms: frozenset[str] | None = None
+
+    def admits(self, uscc: str, region_code: str) -> bool:
+        """True when a firm is within the bounds."""
+        if self.firms is not None and uscc not in self.firms:
+            return False
+        return self.regions is None or any(region_code.startswith(p) for p in self.regions)
+
+    @property
+    def within(self) -> tuple[str, ...] | None:
+        return None if self.firms is None else tuple(sorted(self.firms))
+
+
+def leader_tree(store: Store, leader: str, depth: int) -> frozenset[str]:
+    """The leader, its suppliers up to ``depth`` tiers and its direct customers."""
+    return frozenset(store.supplier_tiers(leader, depth).tiers)
+
+
+def bounds_of(caller: Principal, store: Store, depth: int) -> Bounds:
+    if caller.role is Role.ADMIN:
+        return Bounds()
+    if caller.role is Role.LEADER:
+        assert caller.enterprise is not None
+        return Bounds(firms=leader_tree(store, caller.enterprise, depth))
+    return Bounds(regions=caller.regions)

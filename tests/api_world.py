@@ -1,0 +1,138 @@
+"""A small world for the API tests: two regions, two chains whose leaders share a supplier.
+
+    Jiangsu (32)                         Anhui (34)
+    A1 (3205) ─┐                  ┌─ B1 (3401)
+               ├─> L1 (3205) ──> D1 (1101, Beijing)
+    S (3205) ──┤                  │
+               └─> L2 (3401) ──> D2 (3401)
+    T (3401) ──> S                ┘
+
+Chain C1 is led by L1 (members L1, A1, S, T, D1); chain C2 by L2 (L2, B1, S, T, D2). S supplies
+both leaders; T supplies S. L1's tree is {L1, A1, S, T, D1}; L2's is {L2, B1, S, T, D2}.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sample_chain import make_uscc, write_dataset
+
+L1 = make_uscc(101, "320583")
+L2 = make_uscc(102, "340100")
+S = make_uscc(103, "320505")
+A1 = make_uscc(104, "320506")
+B1 = make_uscc(105, "340102")
+T = make_uscc(106, "340103")
+D1 = make_uscc(107, "110105")
+D2 = make_uscc(108, "340104")
+
+NAMES = {
+    L1: "苏州整车股份有限公司",
+    L2: "合肥整车股份有限公司",
+    S: "苏州共用电池有限公司",
+    A1: "苏州座椅有限公司",
+    B1: "合肥轮胎有限公司",
+    T: "合肥锂材料有限公司",
+    D1: "北京汽车销售有限公司",
+    D2: "合肥汽车销售有限公司",
+}
+REGION = {
+    L1: "320583",
+    L2: "340100",
+    S: "320505",
+    A1: "320506",
+    B1: "340102",
+    T: "340103",
+    D1: "110105",
+    D2: "340104",
+}
+TREE = {L1: {L1, A1, S, T, D1}, L2: {L2, B1, S, T, D2}}
+LINKS = [(A1, L1), (S, L1), (S, L2), (B1, L2), (T, S), (L1, D1), (L2, D2)]
+
+
+def tables() -> dict[str, list[list[str]]]:
+    firms = [
+        [
+            "uscc",
+            "name",
+            "region_code",
+            "industry_code",
+            "employees",
+            "revenue",
+            "assets",
+            "size",
+            "maturity",
+        ]
+    ]
+    firms += [[u, NAMES[u], REGION[u], "C3670", "50", "3000", "", "", "3"] for u in NAMES]
+    members = [["chain_id", "segment_id", "uscc"]]
+    members += [["C1", "parts", u] for u in (A1, S, T)] + [
+        ["C1", "assembly", L1],
+        ["C1", "sales", D1],
+    ]
+    members += [["C2", "parts", u] for u in (B1, S, T)] + [
+        ["C2", "assembly", L2],
+        ["C2", "sales", D2],
+    ]
+    return {
+        "enterprises": firms,
+        "chains": [
+            ["chain_id", "name", "region_code", "leaders"],
+            ["C1", "苏州新能源汽车产业链", "320500", L1],
+            ["C2", "合肥新能源汽车产业链", "340100", L2],
+        ],
+        "segments": [
+            ["chain_id", "segment_id", "name", "stage", "feeds"],
+            *[[c, "parts", "零部件", "upstream", "assembly"] for c in ("C1", "C2")],
+            *[[c, "assembly", "整车制造", "midstream", "sales"] for c in ("C1", "C2")],
+            *[[c, "sales", "销售", "downstream", ""] for c in ("C1", "C2")],
+        ],
+        "members": members,
+        "supply": [
+            ["supplier_uscc", "customer_uscc", "product", "share", "annual_value"],
+            *[[s, c, "零件", "0.5", "1000"] for s, c in LINKS],
+        ],
+        "certificates": [
+            [
+                "cert_no",
+                "uscc",
+                "standard",
+                "body",
+                "status",
+                "issued_on",
+                "expires_on",
+                "scope",
+                "grade",
+            ],
+            [
+                "00124Q20001R0M",
+                L1,
+                "GB/T 19001-2016",
+                "CQC",
+                "valid",
+                "2024-01-01",
+                "2027-01-01",
+                "",
+                "",
+            ],
+            [
+                "00124Q20002R0M",
+                B1,
+                "GB/T 19001-2016",
+                "CQC",
+                "valid",
+                "2024-01-01",
+                "2027-01-01",
+                "",
+                "",
+            ],
+        ],
+        "bodies": [
+            ["body_id", "name", "approval_no"],
+            ["CQC", "中国质量认证中心", "CNCA-R-2002-001"],
+        ],
+    }
+
+
+def write(folder: Path) -> Path:
+    return write_dataset(folder, tables())

@@ -1,0 +1,208 @@
+"""The HTTP API: who may see what, on both stores (the world is drawn in tests/api_world.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from api_world import A1, B1, D1, L1, L2, NAMES, REGION, TREE, S, T, write
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from chainmap.access import issue_token, revoke_token
+from chainmap.api import create_app
+from chainmap.config import Settings
+from chainmap.ingest.load import import_datasets
+from chainmap.store import open_store
+
+ALL = set(NAMES)
+IN_32 = {u for u in ALL if REGION[u].startswith("32")}
+IN_34 = {u for u in ALL if REGION[u].startswith("34")}
+
+
+@dataclass
+class World:
+    client: TestClient
+    tokens: dict[str, str]
+    url: str
+
+    def get(self, who: str | None, path: str, **params: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        return self.client.get(f"/api/v1{path}", headers=headers, params=params)
+
+
+@pytest.fixture
+def world(store_url: str, tmp_path: Path) -> Iterator[World]:
+    import_datasets([write(tmp_path / "world")], lambda: open_store(store_url, create=True))
+    tokens = {}
+    with open_store(store_url) as store:
+        for who, role, regions, firm in (
+            ("admin", "admin", None, None),
+            ("reg32", "regulator", ["32"], None),
+            ("reg34", "regulator", ["34"], None),
+            ("leader1", "leader", None, L1),
+            ("leader2", "leader", None, L2),
+            ("analyst32", "analyst", ["32"], None),
+        ):
+            tokens[who], _ = issue_token(store, role, who, regions, firm)
+    with TestClient(create_app(Settings(store=store_url))) as client:
+        yield World(client, tokens, store_url)
+
+
+def usccs(answer: Any) -> set[str]:
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    items = body["items"] if isinstance(body, dict) and "items" in body else body["firms"]
+    return {item["uscc"] for item in items}
+
+
+def _undeclared(app: Any) -> list[str]:
+    """Paths of the app's API routes that declare no permission."""
+    try:  # FastAPI 0.16x keeps included routers whole; older ones list their routes
+        from fastapi.routing import iter_route_contexts
+
+        walked = [c.original_route for c in iter_route_contexts(app.routes)]
+    except ImportError:
+        walked = list(app.routes)
+    routes = [r for r in walked if isinstance(r, APIRoute)]
+    assert len(routes) >= 6
+
+    def permissions(dependant: Any) -> list[Any]:
+        found = [getattr(dependant.call, "permission", None)]
+        for sub in dependant.dependencies:
+            found += permissions(sub)
+        return [p for p in found if p is not None]
+
+    return [r.path for r in routes if not permissions(r.dependant)]
+
+
+def test_every_route_declares_a_permission() -> None:
+    app = create_app(Settings(store="sqlite:///unused.db"))
+    assert _undeclared(app) == []
+
+    def forgotten() -> int:
+        return 1
+
+    app.add_api_route("/api/v1/forgotten", forgotten)
+    assert _undeclared(app) == ["/api/v1/forgotten"]
+
+
+def test_tokens_are_checked_before_anything_else(world: World) -> None:
+    assert world.get(None, "/health").status_code == 200  # the one public route
+    for path in ("/stats", "/chains", "/enterprises", f"/enterprises/{L1}"):
+        missing = world.get(None, path)
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+        bad = world.client.get(f"/api/v1{path}", headers={"Authorization": "Bearer cm_nonsense"})
+        assert bad.status_code == 401
+        basic = world.client.get(f"/api/v1{path}", headers={"Authorization": "Basic YTpi"})
+        assert basic.status_code == 401
+    with open_store(world.url) as store:
+        (row,) = [t for t in store.tokens() if t.name == "reg34"]
+        revoke_token(store, row.token_id)
+    assert world.get("reg34", "/chains").status_code == 401
+
+
+# role x route: 200 allowed, 403 not the role's to ask
+MATRIX = {
+    "/stats": {"admin": 200, "reg32": 200, "leader1": 403, "analyst32": 200},
+    "/chains": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 200},
+    "/enterprises": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 403},
+    f"/enterprises/{S}": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 403},
+    f"/leaders/{L1}/tiers": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 403},
+    "/chains/C1/weak-links": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 200},
+}
+
+
+@pytest.mark.parametrize("path", sorted(MATRIX))
+def test_each_role_may_ask_only_what_its_role_allows(world: World, path: str) -> None:
+    for who, expected in MATRIX[path].items():
+        assert world.get(who, path).status_code == expected, (who, path)
+
+
+def test_search_finds_only_firms_within_the_callers_bounds(world: World) -> None:
+    assert usccs(world.get("admin", "/enterprises")) == ALL
+    assert usccs(world.get("reg32", "/enterprises")) == IN_32
+    assert usccs(world.get("reg34", "/enterprises")) == IN_34
+    assert usccs(world.get("leader1", "/enterprises")) == TREE[L1]
+    assert usccs(world.get("leader2", "/enterprises")) == TREE[L2]
+    # a filter never widens the bounds, and the total counts only what may be seen
+    assert usccs(world.get("reg32", "/enterprises", region="34")) == set()
+    answer = world.get("leader1", "/enterprises", q="合肥", per_page=1)
+    assert answer.json()["total"] == 1 and usccs(answer) == {T}  # not L2, B1 or D2
+    assert usccs(world.get("admin", "/enterprises", certified=True)) == {L1, B1}
+
+
+def test_one_firm_outside_the_bounds_is_not_found_like_one_that_does_not_exist(
+    world: World,
+) -> None:
+    from sample_chain import make_uscc
+
+    nobody = make_uscc(999, "320583")
+    for who, outside in (("reg32", T), ("reg34", L1), ("leader1", L2), ("leader1", B1)):
+        hidden = world.get(who, f"/enterprises/{outside}")
+        absent = world.get(who, f"/enterprises/{nobody}")
+        assert hidden.status_code == absent.status_code == 404
+        assert hidden.json()["detail"].replace(outside, "X") == absent.json()["detail"].replace(
+            nobody, "X"
+        )
+
+
+def test_a_shared_supplier_shows_each_leader_only_its_own_side(world: World) -> None:
+    def neighbours(who: str) -> tuple[set[str], set[str]]:
+        body = world.get(who, f"/enterprises/{S}").json()
+        return {f["uscc"] for f in body["suppliers"]}, {f["uscc"] for f in body["customers"]}
+
+    assert neighbours("admin") == ({T}, {L1, L2})
+    assert neighbours("leader1") == ({T}, {L1})  # not the other leader
+    assert neighbours("leader2") == ({T}, {L2})
+    assert neighbours("reg32") == (set(), {L1})  # T and L2 are in Anhui
+    assert world.get("reg34", f"/enterprises/{S}").status_code == 404
+
+
+def test_tiers(world: World) -> None:
+    tiers = world.get("leader1", f"/leaders/{L1}/tiers").json()
+    assert {(f["uscc"], f["tier"]) for f in tiers["firms"]} == {
+        (L1, 0),
+        (A1, 1),
+        (S, 1),
+        (T, 2),
+        (D1, -1),
+    }
+    assert world.get("leader1", f"/leaders/{L2}/tiers").status_code == 404
+    assert usccs(world.get("reg32", f"/leaders/{L1}/tiers")) == {L1, A1, S}
+    assert world.get("reg34", f"/leaders/{L1}/tiers").status_code == 404  # the leader is not theirs
+    assert usccs(world.get("admin", f"/leaders/{L1}/tiers", depth=1)) == {L1, A1, S, D1}
+
+
+def test_weak_links_are_rows_within_the_bounds(world: World) -> None:
+    def rows(who: str, chain: str, **params: Any) -> set[str]:
+        answer = world.get(who, f"/chains/{chain}/weak-links", min_score=0, **params)
+        assert answer.status_code == 200, answer.text
+        return {row["uscc"] for row in answer.json()["items"]}
+
+    assert rows("admin", "C1") == {A1, S, T}
+    assert rows("reg32", "C1") == {A1, S}
+    assert rows("analyst32", "C1") == {A1, S}
+    assert rows("leader1", "C1") == {A1, S, T}
+    assert world.get("leader1", "/chains/C2/weak-links").status_code == 404
+    assert world.get("leader2", "/chains/C1/weak-links").status_code == 404
+    assert world.get("admin", "/chains/NOPE/weak-links").status_code == 404
+    assert [c["chain_id"] for c in world.get("leader1", "/chains").json()] == ["C1"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["' OR '1'='1", '") OR 1=1 --', "x' }) MATCH (n) DETACH DELETE n //", "%", "<script>"],
+)
+def test_injection_strings_are_refused_or_find_nothing(world: World, text: str) -> None:
+    for params in ({"q": text}, {"region": text}, {"industry": text}):
+        answer = world.get("admin", "/enterprises", **params)
+        assert answer.status_code == 422 or answer.json()["total"] == 0, params
+    for path in (f"/enterprises/{text}", f"/chains/{text}/weak-links", f"/leaders/{text}/tiers"):
+        assert 400 <= world.get("admin", path).status_code < 500
+    answer = world.get("admin", "/chains/C1/weak-links", segment=text)
+    assert answer.status_code == 200 and answer.json()["items"] == []
+    assert world.get("admin", "/stats").json()["enterprises"] == len(ALL)
