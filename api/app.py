@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from chainmap.config import Settings, get_settings
 
 from . import errors
-from .routes import chains, enterprises, leaders, system, weak_links
+from .routes import analysis, chains, enterprises, leaders, pages, system
 
 __all__ = ["create_app"]
 
@@ -29,6 +29,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     errors.install(app)
-    for module in (system, chains, enterprises, leaders, weak_links):
+    for module in (system, chains, enterprises, leaders, analysis, pages):
         app.include_router(module.router, prefix=API)
     return app

@@ -17,13 +17,17 @@ from .permissions import Permission, grants
 
 __all__ = [
     "AggregatesCaller",
+    "AtlasesCaller",
     "ChainsCaller",
     "FirmsCaller",
+    "ImportCaller",
+    "PlansCaller",
     "PublicRoute",
     "SettingsDep",
     "StoreDep",
     "TiersCaller",
     "WeakLinksCaller",
+    "WhatIfCaller",
     "allowed",
 ]
 
@@ -95,3 +99,7 @@ ChainsCaller = Annotated[Principal, Depends(allowed(Permission.CHAINS))]
 FirmsCaller = Annotated[Principal, Depends(allowed(Permission.FIRMS))]
 TiersCaller = Annotated[Principal, Depends(allowed(Permission.TIERS))]
 WeakLinksCaller = Annotated[Principal, Depends(allowed(Permission.WEAK_LINKS))]
+WhatIfCaller = Annotated[Principal, Depends(allowed(Permission.WHAT_IF))]
+PlansCaller = Annotated[Principal, Depends(allowed(Permission.PLANS))]
+AtlasesCaller = Annotated[Principal, Depends(allowed(Permission.ATLASES))]
+ImportCaller = Annotated[Principal, Depends(allowed(Permission.IMPORT))]

@@ -17,6 +17,10 @@ class Permission(StrEnum):
     FIRMS = "firms"  # enterprises: search, one firm, its neighbours
     TIERS = "tiers"  # a leader's supplier tiers
     WEAK_LINKS = "weak_links"  # weak-link figures
+    WHAT_IF = "what_if"  # what leaders lose if firms stop supplying
+    PLANS = "plans"  # joint-certification batches and one-chain-one-policy plans
+    ATLASES = "atlases"  # atlas pages
+    IMPORT = "import"  # dataset uploads
 
 
 #: deny by default: a role may do only what is listed here
@@ -30,6 +34,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.FIRMS,
             Permission.TIERS,
             Permission.WEAK_LINKS,
+            Permission.WHAT_IF,
+            Permission.ATLASES,
+            Permission.IMPORT,
         }
     ),
     Role.LEADER: frozenset(
@@ -39,10 +46,18 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.FIRMS,
             Permission.TIERS,
             Permission.WEAK_LINKS,
+            Permission.PLANS,
+            Permission.ATLASES,
         }
     ),
     Role.ANALYST: frozenset(
-        {Permission.PUBLIC, Permission.AGGREGATES, Permission.CHAINS, Permission.WEAK_LINKS}
+        {
+            Permission.PUBLIC,
+            Permission.AGGREGATES,
+            Permission.CHAINS,
+            Permission.WEAK_LINKS,
+            Permission.WHAT_IF,
+        }
     ),
 }
 

@@ -16,11 +16,13 @@ __all__ = [
     "EnterpriseDetail",
     "EnterprisePage",
     "Health",
+    "SegmentOut",
     "Stats",
     "Tier",
     "Tiers",
     "WeakLink",
     "WeakLinks",
+    "WhatIfOut",
 ]
 
 
@@ -157,6 +159,32 @@ class WeakLink(BaseModel):
             explanation_zh=figures.explanation_zh,
             explanation_en=figures.explanation_en,
         )
+
+
+class SegmentOut(BaseModel):
+    """A chain segment (环节): its firms, their certification and how concentrated it is."""
+
+    segment_id: str
+    name: str
+    stage: str | None
+    firms: int
+    certified: int
+    coverage: float | None
+    exposure: float
+    exposure_coverage: float | None
+    weak_links: int
+    suppliers: int
+    purchases: int
+    single_sourced: int
+    alternatives: float | None
+    hhi: float | None
+    regional_hhi: float | None
+
+
+class WhatIfOut(BaseModel):
+    leader: str
+    lost_share: float = Field(description="share of the leader's purchases lost")
+    cut_off: list[str] = Field(description="firms left with no supply path to the leader")
 
 
 class WeakLinks(BaseModel):

@@ -31,7 +31,7 @@ class World:
 
     def get(self, who: str | None, path: str, **params: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        return self.client.get(f"/api/v1{path}", headers=headers, params=params)
+        return self.client.get(f"/api/v1{path}", headers=headers, params=params or None)
 
 
 @pytest.fixture
@@ -113,6 +113,11 @@ MATRIX = {
     f"/enterprises/{S}": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 403},
     f"/leaders/{L1}/tiers": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 403},
     "/chains/C1/weak-links": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 200},
+    "/chains/C1/segments": {"admin": 200, "reg32": 200, "leader1": 403, "analyst32": 200},
+    f"/chains/C1/what-if?fail={A1}": {"admin": 200, "reg32": 200, "leader1": 403, "analyst32": 200},
+    "/chains/C1/plan": {"admin": 200, "reg32": 403, "leader1": 200, "analyst32": 403},
+    "/atlases/region/32": {"admin": 200, "reg32": 200, "leader1": 404, "analyst32": 403},
+    f"/atlases/leader/{L1}": {"admin": 200, "reg32": 404, "leader1": 200, "analyst32": 403},
 }
 
 
@@ -206,3 +211,29 @@ def test_injection_strings_are_refused_or_find_nothing(world: World, text: str) 
     answer = world.get("admin", "/chains/C1/weak-links", segment=text)
     assert answer.status_code == 200 and answer.json()["items"] == []
     assert world.get("admin", "/stats").json()["enterprises"] == len(ALL)
+
+
+def test_segments_what_if_plans_and_atlases_keep_to_the_bounds(world: World) -> None:
+    parts = {s["segment_id"]: s for s in world.get("admin", "/chains/C1/segments").json()}
+    assert parts["parts"]["firms"] == 3  # A1, S, T
+    mine = {s["segment_id"]: s for s in world.get("analyst32", "/chains/C1/segments").json()}
+    assert mine["parts"]["firms"] == 2  # T is in Anhui
+    assert world.get("reg32", "/chains/C1/segments").json() == list(parts.values())
+    # what-if: a firm the caller may not see is not found; cut-off firms are filtered
+    lost = world.get("admin", "/chains/C1/what-if", fail=[S]).json()
+    assert lost == [{"leader": L1, "lost_share": 0.5, "cut_off": [T]}]
+    assert world.get("reg32", "/chains/C1/what-if", fail=[S]).json()[0]["cut_off"] == []  # T: 34
+    assert world.get("reg32", "/chains/C1/what-if", fail=[T]).status_code == 404
+    # a leader's plan is about its tree only
+    plan = world.get("leader1", "/chains/C1/plan").text
+    assert A1 in plan and S in plan and B1 not in plan and L2 not in plan
+    html = world.get("leader1", "/chains/C1/plan", format="html", lang="en")
+    assert html.headers["content-type"].startswith("text/html") and "<html" in html.text
+    assert world.get("leader1", "/chains/C2/plan").status_code == 404
+    # atlases: one page each, with the firms the caller may see
+    page = world.get("leader1", f"/atlases/leader/{L1}")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Content-Security-Policy" in page.text and B1 not in page.text and L2 not in page.text
+    assert world.get("leader1", f"/atlases/leader/{L2}").status_code == 404
+    assert world.get("reg32", "/atlases/region/34").status_code == 404
+    assert world.get("reg32", "/atlases/chain/C1").status_code == 404

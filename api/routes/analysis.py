@@ -1,0 +1,135 @@
+"""A chain's weak links (with the filters of ``chainmap weak-links``), segments and what-if.
+
+Figures depend on the whole chain (a firm's exposure runs through firms anywhere), so they are
+computed on the chain and the caller is given the rows of firms within its bounds. A leader's
+are computed on its own tree only: its supplier tiers up to the configured depth."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, status
+
+from chainmap.access import Principal, Role
+from chainmap.analysis import (
+    analyse_leader,
+    load_weights,
+    segment_view,
+    select,
+    weak_links,
+    what_if,
+)
+from chainmap.config import Settings
+from chainmap.enums import SizeClass
+from chainmap.graph import to_digraph
+from chainmap.reports import chain_graph, leaders_to_analyse
+from chainmap.store import Store
+
+from ..deps import AggregatesCaller, SettingsDep, StoreDep, WeakLinksCaller, WhatIfCaller
+from ..schemas import SegmentOut, WeakLink, WeakLinks, WhatIfOut
+from ..scope import bounds_of
+
+router = APIRouter(tags=["analysis"])
+
+ChainId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="a chain id")]
+
+
+@router.get("/chains/{chain_id}/weak-links", summary="A chain's weak links, explained")
+def chain_weak_links(
+    chain_id: ChainId,
+    caller: WeakLinksCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    leader: Annotated[str | None, Query(pattern=r"^[0-9A-Z]{18}$")] = None,
+    as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
+    region: Annotated[str | None, Query(pattern=r"^\d{2,6}$")] = None,
+    industry: Annotated[str | None, Query(pattern=r"^[A-T]\d{0,4}$")] = None,
+    segment: Annotated[str | None, Query(max_length=64)] = None,
+    size: Annotated[list[SizeClass] | None, Query()] = None,
+    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    top: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+) -> WeakLinks:
+    weights = load_weights(settings.weights)
+    day = as_of or date.today()
+    if caller.role is Role.LEADER:
+        assert caller.enterprise is not None
+        led = {row.chain_id for row in store.supplier_tiers(caller.enterprise, 0).leaders}
+        if chain_id not in led or leader not in (None, caller.enterprise):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"chain {chain_id!r} not found")
+        tree = to_digraph(store.supplier_tiers(caller.enterprise, settings.max_depth))
+        figures = analyse_leader(tree, caller.enterprise, day, weights)
+    else:
+        graph = chain_graph(store, chain_id)
+        figures = weak_links(graph, day, weights, leaders_to_analyse(graph, chain_id, leader))
+    bounds = bounds_of(caller, store, settings.max_depth)
+    rows = select(
+        (f for f in figures if bounds.admits(f.uscc, f.region_code)),
+        min_score=weights.thresholds.min_score if min_score is None else min_score,
+        region=region,
+        industry=industry,
+        segment=segment,
+        sizes=[s.value for s in size] if size else None,
+        top=top,
+    )
+    return WeakLinks(chain_id=chain_id, as_of=day, items=[WeakLink.of(f) for f in rows])
+
+
+def _visible_graph(caller: Principal, store: Store, settings: Settings, chain_id: str) -> Any:
+    """The chain's graph, and the firms of it the caller may see."""
+    graph = chain_graph(store, chain_id)
+    bounds = bounds_of(caller, store, settings.max_depth)
+    shown = [u for u, a in graph.nodes(data=True) if bounds.admits(u, a.get("region_code", ""))]
+    return graph, shown
+
+
+@router.get("/chains/{chain_id}/segments", summary="Each segment: coverage, sourcing, HHI")
+def segments(
+    chain_id: ChainId,
+    caller: AggregatesCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
+) -> list[SegmentOut]:
+    """Over the firms within the caller's bounds (all of them for admins and regulators, whose
+    aggregates are chain-wide; an analyst's regions), figures computed on the whole chain."""
+    weights = load_weights(settings.weights)
+    day = as_of or date.today()
+    graph, shown = _visible_graph(caller, store, settings, chain_id)
+    if caller.role is Role.REGULATOR:
+        shown = list(graph.nodes)
+    figures = weak_links(graph, day, weights)
+    inside = set(shown)
+    view = segment_view(
+        graph.subgraph(shown), [f for f in figures if f.uscc in inside], day, weights
+    )
+    return [SegmentOut(**s.as_dict()) for s in view]
+
+
+@router.get("/chains/{chain_id}/what-if", summary="What the leaders lose if firms stop supplying")
+def what_if_(
+    chain_id: ChainId,
+    caller: WhatIfCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    fail: Annotated[
+        list[str], Query(min_length=1, max_length=1000, description="USCCs of the firms that stop")
+    ],
+) -> list[WhatIfOut]:
+    """Firms the caller may not see are not found; firms cut off are listed when visible."""
+    graph, shown = _visible_graph(caller, store, settings, chain_id)
+    failed = sorted({u.strip().upper() for u in fail})
+    visible = set(shown)
+    hidden = [u for u in failed if u not in visible]
+    if hidden:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, detail=f"not firms of this chain: {', '.join(hidden)}"
+        )
+    return [
+        WhatIfOut(
+            leader=w.leader,
+            lost_share=w.lost_share,
+            cut_off=[u for u in w.cut_off if u in visible],
+        )
+        for w in what_if(graph, failed)
+    ]
