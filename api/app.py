@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from chainmap.config import Settings, get_settings
 
 from . import errors
-from .routes import analysis, chains, enterprises, leaders, pages, system
+from .routes import analysis, chains, datasets, enterprises, leaders, pages, system
 
 __all__ = ["create_app"]
 
@@ -31,4 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for module in (system, chains, enterprises, leaders, analysis, pages):
         app.include_router(module.router, prefix=API)
+    # the body limit answers 413 from the Content-Length, or as the body streams past it,
+    # before the upload is parsed
+    app.include_router(datasets.router, prefix=API, max_body_size=app.state.settings.upload_limit)
     return app

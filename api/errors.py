@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
-from chainmap.errors import ChainmapError, ConfigError, DataError, NotFound, StoreError
+from chainmap.errors import (
+    ChainmapError,
+    ConfigError,
+    DataError,
+    NotFound,
+    StoreError,
+    ValidationFailed,
+)
 
 __all__ = ["install"]
 
@@ -21,7 +28,10 @@ async def _answer(request: Request, error: Exception) -> JSONResponse:
     code = next(
         (c for kind, c in _STATUS if isinstance(error, kind)), status.HTTP_500_INTERNAL_SERVER_ERROR
     )
-    return JSONResponse({"detail": str(error)}, status_code=code)
+    body: dict[str, object] = {"detail": str(error)}
+    if isinstance(error, ValidationFailed):  # the same problems `chainmap import` lists
+        body["problems"] = [p.as_dict() for p in error.problems]
+    return JSONResponse(body, status_code=code)
 
 
 def install(app: FastAPI) -> None:

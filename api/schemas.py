@@ -16,6 +16,7 @@ __all__ = [
     "EnterpriseDetail",
     "EnterprisePage",
     "Health",
+    "ImportReport",
     "SegmentOut",
     "Stats",
     "Tier",
@@ -185,6 +186,13 @@ class WhatIfOut(BaseModel):
     leader: str
     lost_share: float = Field(description="share of the leader's purchases lost")
     cut_off: list[str] = Field(description="firms left with no supply path to the leader")
+
+
+class ImportReport(BaseModel):
+    rows_read: int
+    written: dict[str, int] = Field(description="rows written per table")
+    warnings: list[dict[str, object]]
+    seconds: float
 
 
 class WeakLinks(BaseModel):

@@ -237,3 +237,80 @@ def test_segments_what_if_plans_and_atlases_keep_to_the_bounds(world: World) -> 
     assert world.get("leader1", f"/atlases/leader/{L2}").status_code == 404
     assert world.get("reg32", "/atlases/region/34").status_code == 404
     assert world.get("reg32", "/atlases/chain/C1").status_code == 404
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    return "\n".join(",".join(r) for r in rows).encode("utf-8")
+
+
+ENTERPRISE_HEADER = ["uscc", "name", "region_code", "industry_code", "employees", "revenue"]
+
+
+def test_uploads_are_validated_whole_and_scoped_to_the_regulators_regions(world: World) -> None:
+    from sample_chain import make_uscc
+
+    def upload(who: str, *files: tuple[str, bytes]) -> Any:
+        return world.client.post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {world.tokens[who]}"},
+            files=[("files", (name, data, "text/csv")) for name, data in files],
+        )
+
+    new32, new34 = make_uscc(301, "320583"), make_uscc(302, "340100")
+    firm32 = (
+        "enterprises.csv",
+        _csv([ENTERPRISE_HEADER, [new32, "苏州新厂", "320583", "C3670", "9", "50"]]),
+    )
+    firm34 = (
+        "enterprises.csv",
+        _csv([ENTERPRISE_HEADER, [new34, "合肥新厂", "340100", "C3670", "9", "50"]]),
+    )
+    before = world.get("admin", "/stats").json()
+    assert upload("analyst32", firm32).status_code == 403
+    assert upload("leader1", firm32).status_code == 403
+    # a regulator's rows outside its regions: every one listed, nothing written
+    refused = upload("reg32", firm34)
+    assert refused.status_code == 422
+    (problem,) = refused.json()["problems"]
+    assert (problem["file"], problem["row"], problem["column"]) == (
+        "enterprises.csv",
+        2,
+        "region_code",
+    )
+    link = ("supply.csv", _csv([["supplier_uscc", "customer_uscc", "product"], [T, L1, "锂"]]))
+    assert upload("reg32", link).status_code == 422  # T is in Anhui
+    # bad data: the same problems as `chainmap import`, nothing written
+    broken = (
+        "enterprises.csv",
+        _csv([ENTERPRISE_HEADER, ["91320583NOTAUSCC", "坏", "320583", "C3670", "1", "1"]]),
+    )
+    answer = upload("admin", broken)
+    assert answer.status_code == 422 and answer.json()["problems"][0]["column"] == "uscc"
+    assert upload("admin", ("notes.txt", b"x")).status_code == 422
+    assert world.get("admin", "/stats").json() == before
+    # within the regions it is written, and found
+    done = upload("reg32", firm32)
+    assert done.status_code == 201, done.text
+    assert done.json()["written"]["enterprises"] == 1
+    assert usccs(world.get("reg32", "/enterprises", q="苏州新厂")) == {new32}
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(
+    store_url: str, tmp_path: Path
+) -> None:
+    import_datasets([write(tmp_path / "world")], lambda: open_store(store_url, create=True))
+    with open_store(store_url) as store:
+        token, _ = issue_token(store, "admin", "ops")
+        before = store.stats()
+    client = TestClient(create_app(Settings(store=store_url, upload_limit=4096)))
+    big = _csv(
+        [ENTERPRISE_HEADER] + [[f"x{i}", "厂", "320583", "C3670", "1", "1"] for i in range(400)]
+    )
+    answer = client.post(
+        "/api/v1/datasets",
+        headers={"Authorization": f"Bearer {token}"},
+        files=[("files", ("enterprises.csv", big, "text/csv"))],
+    )
+    assert answer.status_code == 413
+    with open_store(store_url) as store:
+        assert store.stats() == before
