@@ -696,27 +696,18 @@ def joint_cert(
     a body. A batch no body has room for waits for the next period.
     """
     from chainmap.analysis import weak_links
-    from chainmap.plans import body_capacities, effects, load_planning, plan_batches
-    from chainmap.plans.plan import batches_for
-    from chainmap.reports import csv_text, json_text
+    from chainmap.plans import body_capacities, load_planning
+    from chainmap.reports import batch_rows, csv_text, json_text
 
     rules = load_planning(planning)
     graph, chosen, known = _read_chain(chain, store, weights, bodies=True)
     day = _as_of(as_of)
     bodies = body_capacities(known, rules, capacity)
-    figures = weak_links(graph, day, chosen)
-    batches = batches_for(figures, rules)
-    placed = plan_batches(batches, bodies)
-    changes = effects(figures, placed)
+    rows = batch_rows(weak_links(graph, day, chosen), rules, bodies)
     if not bodies:
         err_console.print(
             "no certification bodies known: the batches are listed without a body "
             "(import bodies.csv or pass --capacity FILE)"
-        )
-    rows = []
-    for number, (batch, (before, after)) in enumerate(zip(placed, changes, strict=True), 1):
-        rows.append(
-            {"batch": number, **batch.as_dict(), "coverage_before": before, "coverage_after": after}
         )
     if format is ReportFormat.json:
         sys.stdout.write(json_text(rows))
@@ -753,9 +744,9 @@ def joint_cert(
 
     table = RichTable(
         title=f"Joint-certification batches of {chain}, on {day}",
-        caption=f"{sum(len(b.members) for b in placed):,} firm(s) to certify in "
-        f"{len(placed):,} batch(es); "
-        f"{sum(1 for b in placed if b.body_id):,} with a body this period",
+        caption=f"{sum(len(r['members']) for r in rows):,} firm(s) to certify in "
+        f"{len(rows):,} batch(es); "
+        f"{sum(1 for r in rows if r['body_id']):,} with a body this period",
     )
     for column in ("#", "division", "prefecture", "body", "firms", "audit-days", "score"):
         table.add_column(column, justify="right" if column in ("#", "firms") else "left")

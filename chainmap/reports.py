@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -20,8 +20,12 @@ from chainmap.errors import NotFound
 from chainmap.graph import to_digraph
 from chainmap.store import Store
 
+if TYPE_CHECKING:
+    from chainmap.plans import Body, Planning
+
 __all__ = [
     "WEAK_LINK_COLUMNS",
+    "batch_rows",
     "chain_graph",
     "csv_text",
     "figures_rows",
@@ -59,6 +63,22 @@ WEAK_LINK_COLUMNS = (
     "explanation_zh",
     "explanation_en",
 )
+
+
+def batch_rows(
+    figures: Sequence[FirmFigures], planning: Planning, bodies: Sequence[Body]
+) -> list[dict[str, Any]]:
+    """Joint-certification batches of the figures' candidates, placed with the bodies, each with
+    the chain's coverage before and after it: what ``joint-cert`` lists."""
+    from chainmap.plans import effects, plan_batches
+    from chainmap.plans.plan import batches_for
+
+    placed = plan_batches(batches_for(figures, planning), bodies)
+    changes = effects(figures, placed)
+    return [
+        {"batch": number, **batch.as_dict(), "coverage_before": before, "coverage_after": after}
+        for number, (batch, (before, after)) in enumerate(zip(placed, changes, strict=True), 1)
+    ]
 
 
 def chain_graph(store: Store, chain_id: str) -> nx.DiGraph:

@@ -116,6 +116,7 @@ MATRIX = {
     "/chains/C1/segments": {"admin": 200, "reg32": 200, "leader1": 403, "analyst32": 200},
     f"/chains/C1/what-if?fail={A1}": {"admin": 200, "reg32": 200, "leader1": 403, "analyst32": 200},
     "/chains/C1/plan": {"admin": 200, "reg32": 403, "leader1": 200, "analyst32": 403},
+    "/chains/C1/batches": {"admin": 200, "reg32": 403, "leader1": 200, "analyst32": 403},
     "/atlases/region/32": {"admin": 200, "reg32": 200, "leader1": 404, "analyst32": 403},
     f"/atlases/leader/{L1}": {"admin": 200, "reg32": 404, "leader1": 200, "analyst32": 403},
 }
@@ -230,6 +231,14 @@ def test_segments_what_if_plans_and_atlases_keep_to_the_bounds(world: World) -> 
     html = world.get("leader1", "/chains/C1/plan", format="html", lang="en")
     assert html.headers["content-type"].startswith("text/html") and "<html" in html.text
     assert world.get("leader1", "/chains/C2/plan").status_code == 404
+    batches = world.get("leader1", "/chains/C1/batches").json()
+    members = {m["uscc"] for b in batches for m in b["members"]}
+    assert members and members <= TREE[L1]
+    everyone = {
+        m["uscc"] for b in world.get("admin", "/chains/C2/batches").json() for m in b["members"]
+    }
+    assert B1 not in everyone  # certified
+    assert world.get("leader2", "/chains/C1/batches").status_code == 404
     # atlases: one page each, with the firms the caller may see
     page = world.get("leader1", f"/atlases/leader/{L1}")
     assert page.headers["content-type"].startswith("text/html")

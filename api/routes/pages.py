@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from chainmap.access import Principal, Role
-from chainmap.analysis import analyse_leader, load_weights, weak_links
+from chainmap.analysis import FirmFigures, Weights, analyse_leader, load_weights, weak_links
 from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store
+from chainmap.config import Settings
 from chainmap.graph import to_digraph
 from chainmap.plans import body_capacities, load_measures, load_planning
 from chainmap.plans.plan import plan_for
 from chainmap.plans.render import render_html, render_markdown
-from chainmap.reports import chain_graph, json_text, leaders_to_analyse
+from chainmap.reports import batch_rows, chain_graph, json_text, leaders_to_analyse
+from chainmap.store import Store
 
 from ..deps import AtlasesCaller, PlansCaller, SettingsDep, StoreDep
 from .analysis import ChainId
@@ -37,6 +39,22 @@ class PlanFormat(StrEnum):
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
+
+
+def _chain_figures(
+    caller: Principal, store: Store, settings: Settings, chain_id: str, day: date, weights: Weights
+) -> tuple[Any, list[FirmFigures]]:
+    """The graph and weak-link figures a plan is made of: a leader's own tree, or the chain."""
+    if caller.role is Role.LEADER:
+        assert caller.enterprise is not None
+        led = {row.chain_id for row in store.supplier_tiers(caller.enterprise, 0).leaders}
+        if chain_id not in led:
+            raise _missing(f"chain {chain_id!r}")
+        graph = to_digraph(store.supplier_tiers(caller.enterprise, settings.max_depth))
+        graph.graph["chains"] = [c for c in store.chains() if c.chain_id == chain_id]
+        return graph, analyse_leader(graph, caller.enterprise, day, weights)
+    graph = chain_graph(store, chain_id)
+    return graph, weak_links(graph, day, weights, leaders_to_analyse(graph, chain_id, None))
 
 
 def _missing(what: str) -> HTTPException:
@@ -59,17 +77,7 @@ def plan(
 ) -> Response:
     weights, rules, measures = load_weights(settings.weights), load_planning(), load_measures()
     day = as_of or date.today()
-    if caller.role is Role.LEADER:
-        assert caller.enterprise is not None
-        led = {row.chain_id for row in store.supplier_tiers(caller.enterprise, 0).leaders}
-        if chain_id not in led:
-            raise _missing(f"chain {chain_id!r}")
-        graph = to_digraph(store.supplier_tiers(caller.enterprise, settings.max_depth))
-        graph.graph["chains"] = [c for c in store.chains() if c.chain_id == chain_id]
-        figures = analyse_leader(graph, caller.enterprise, day, weights)
-    else:
-        graph = chain_graph(store, chain_id)
-        figures = weak_links(graph, day, weights, leaders_to_analyse(graph, chain_id, None))
+    graph, figures = _chain_figures(caller, store, settings, chain_id, day, weights)
     bodies = body_capacities(store.bodies(), rules)
     built = plan_for(graph, figures, day, weights, rules, bodies, measures)
     if format is PlanFormat.json:
@@ -122,3 +130,18 @@ def atlas(
     )
     drawn = atlas_from_store(store, request, load_weights(settings.weights))
     return Response(render_atlas(drawn), media_type="text/html")
+
+
+@router.get("/chains/{chain_id}/batches", summary="Joint-certification batches (联合认证)")
+def batches(
+    chain_id: ChainId,
+    caller: PlansCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
+) -> list[dict[str, Any]]:
+    """Batches of the chain's firms to certify, each given whole to a body with room for it, and
+    the chain's coverage before and after; a leader's over its own tree."""
+    weights, rules = load_weights(settings.weights), load_planning()
+    _, figures = _chain_figures(caller, store, settings, chain_id, as_of or date.today(), weights)
+    return batch_rows(figures, rules, body_capacities(store.bodies(), rules))
