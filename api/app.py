@@ -3,6 +3,8 @@ tests call in-process."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from chainmap.config import Settings, get_settings
@@ -13,6 +15,14 @@ from .routes import analysis, chains, datasets, enterprises, leaders, pages, sys
 __all__ = ["create_app"]
 
 API = "/api/v1"
+
+#: answers every route may give besides its own
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no bearer token, or an unknown or revoked one"},
+    403: {"description": "the token's role may not do this"},
+    404: {"description": "not found, or not within the caller's bounds (the same answer)"},
+    422: {"description": "a parameter or the data is not valid"},
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,8 +40,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or get_settings()
     errors.install(app)
     for module in (system, chains, enterprises, leaders, analysis, pages):
-        app.include_router(module.router, prefix=API)
+        app.include_router(module.router, prefix=API, responses=_REFUSALS)
     # the body limit answers 413 from the Content-Length, or as the body streams past it,
     # before the upload is parsed
-    app.include_router(datasets.router, prefix=API, max_body_size=app.state.settings.upload_limit)
+    app.include_router(
+        datasets.router,
+        prefix=API,
+        responses=_REFUSALS,
+        max_body_size=app.state.settings.upload_limit,
+    )
     return app

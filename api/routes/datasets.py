@@ -54,7 +54,7 @@ def _saved(files: list[UploadFile], folder: Path) -> Path:
 def upload(
     caller: ImportCaller,
     settings: SettingsDep,
-    files: Annotated[list[UploadFile], File(description="the dataset's files")],
+    files: Annotated[list[UploadFile], File(description="the dataset's files", min_length=1)],
 ) -> ImportReport:
     with tempfile.TemporaryDirectory(prefix="chainmap-upload-") as folder:
         dataset = _saved(files, Path(folder))

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from pydantic import BaseModel, Field
 
 from chainmap.access import Principal, Role
 from chainmap.analysis import FirmFigures, Weights, analyse_leader, load_weights, weak_links
@@ -20,10 +21,12 @@ from chainmap.plans import body_capacities, load_measures, load_planning
 from chainmap.plans.plan import plan_for
 from chainmap.plans.render import render_html, render_markdown
 from chainmap.reports import batch_rows, chain_graph, json_text, leaders_to_analyse
+from chainmap.rules.regions import PROVINCES
 from chainmap.store import Store
 
 from ..deps import AtlasesCaller, PlansCaller, SettingsDep, StoreDep
 from .analysis import ChainId
+from .enterprises import USCC
 
 router = APIRouter(tags=["plans and atlases"])
 
@@ -87,49 +90,106 @@ def plan(
     return Response(render_html(built, measures, lang.value), media_type="text/html")
 
 
-def _atlas_allowed(caller: Principal, kind: AtlasKind, key: str) -> bool:
-    if caller.role is Role.ADMIN:
-        return True
-    if caller.role is Role.REGULATOR:
-        return kind is AtlasKind.REGION and any(key.startswith(p) for p in caller.regions)
-    return kind is AtlasKind.LEADER and key == caller.enterprise
-
-
-@router.get(
-    "/atlases/{kind}/{key}",
-    summary="An atlas (强链图谱) as one offline HTML page",
-    response_class=Response,
-    responses={200: _HTML},
-)
-def atlas(
+def _page(
+    caller: Principal,
+    store: Store,
+    settings: Settings,
     kind: AtlasKind,
-    key: Annotated[
-        str, Path(pattern=r"^[0-9A-Za-z_.-]{1,64}$", description="chain id, USCC or region")
-    ],
-    caller: AtlasesCaller,
-    store: StoreDep,
-    settings: SettingsDep,
-    lang: Annotated[Lang, Query()] = Lang.zh,
-    as_of: Annotated[date | None, Query()] = None,
-    industry: Annotated[str | None, Query(pattern=r"^[A-T]\d{0,4}$")] = None,
-    depth: Annotated[int, Query(ge=1, le=10)] = 3,
+    key: str,
+    options: AtlasOptions,
 ) -> Response:
-    """A regulator may draw the atlas of a region within its own; a leader its own supplier
-    tiers; an admin any. Anything else is answered as not found."""
     from chainmap.visualizations import render_atlas
 
-    if not _atlas_allowed(caller, kind, key):
+    if caller.role is Role.REGULATOR:
+        allowed = kind is AtlasKind.REGION and any(key.startswith(p) for p in caller.regions)
+    else:
+        allowed = caller.role is Role.ADMIN or (
+            kind is AtlasKind.LEADER and key == caller.enterprise
+        )
+    if not allowed:
         raise _missing(f"{kind} {key}")
     request = AtlasRequest(
         kind=kind,
         key=key,
-        as_of=as_of or date.today(),
-        lang=lang.value,
-        industry=industry,
-        depth=min(depth, settings.max_depth),
+        as_of=options.as_of or date.today(),
+        lang=options.lang.value,
+        industry=options.industry,
+        depth=min(options.depth, settings.max_depth),
     )
     drawn = atlas_from_store(store, request, load_weights(settings.weights))
     return Response(render_atlas(drawn), media_type="text/html")
+
+
+class AtlasOptions(BaseModel):
+    """How an atlas is drawn: its language, day, industry and (leader atlases) depth."""
+
+    lang: Lang = Lang.zh
+    as_of: date | None = Field(None, description="day certificates are judged on")
+    industry: str | None = Field(None, pattern=r"^[A-T]\d{0,4}$")
+    depth: int = Field(3, ge=1, le=10, description="supplier tiers of a leader atlas")
+
+
+Options = Annotated[AtlasOptions, Query()]
+
+
+@router.get(
+    "/atlases/chain/{chain_id}",
+    summary="A chain's atlas (admins)",
+    response_class=Response,
+    responses={200: _HTML},
+)
+def chain_atlas(
+    chain_id: ChainId,
+    caller: AtlasesCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    options: Options,
+) -> Response:
+    return _page(caller, store, settings, AtlasKind.CHAIN, chain_id, options)
+
+
+@router.get(
+    "/atlases/leader/{uscc}",
+    summary="A leader's supplier tiers (its own for a leader)",
+    response_class=Response,
+    responses={200: _HTML},
+)
+def leader_atlas(
+    uscc: USCC, caller: AtlasesCaller, store: StoreDep, settings: SettingsDep, options: Options
+) -> Response:
+    return _page(caller, store, settings, AtlasKind.LEADER, uscc, options)
+
+
+@router.get(
+    "/atlases/enterprise/{uscc}",
+    summary="One enterprise and its neighbours (admins)",
+    response_class=Response,
+    responses={200: _HTML},
+)
+def enterprise_atlas(
+    uscc: USCC, caller: AtlasesCaller, store: StoreDep, settings: SettingsDep, options: Options
+) -> Response:
+    return _page(caller, store, settings, AtlasKind.ENTERPRISE, uscc, options)
+
+
+@router.get(
+    "/atlases/region/{code}",
+    summary="A region's chains by segment",
+    response_class=Response,
+    responses={200: _HTML},
+)
+def region_atlas(
+    code: Annotated[
+        str, Path(pattern=r"^\d{2}(\d{2}){0,2}$", description="province, prefecture or county")
+    ],
+    caller: AtlasesCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    options: Options,
+) -> Response:
+    if code[:2] not in PROVINCES:  # no such region
+        raise _missing(f"region {code}")
+    return _page(caller, store, settings, AtlasKind.REGION, code, options)
 
 
 @router.get("/chains/{chain_id}/batches", summary="Joint-certification batches (联合认证)")
