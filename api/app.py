@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from chainmap.config import Settings, get_settings
 
 from . import errors
+from .cache import Results
 from .routes import analysis, chains, datasets, enterprises, leaders, pages, system
 
 __all__ = ["create_app"]
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings or get_settings()
+    app.state.results = Results()
     errors.install(app)
     for module in (system, chains, enterprises, leaders, analysis, pages):
         app.include_router(module.router, prefix=API, responses=_REFUSALS)

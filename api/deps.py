@@ -13,6 +13,7 @@ from chainmap.access import Principal, authenticate
 from chainmap.config import Settings
 from chainmap.store import Store, open_store
 
+from .cache import Results
 from .permissions import Permission, grants
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "ImportCaller",
     "PlansCaller",
     "PublicRoute",
+    "ResultsDep",
     "SettingsDep",
     "StoreDep",
     "TiersCaller",
@@ -40,6 +42,14 @@ def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_results(request: Request) -> Results:
+    results: Results = request.app.state.results
+    return results
+
+
+ResultsDep = Annotated[Results, Depends(get_results)]
 
 
 def get_store(settings: SettingsDep) -> Iterator[Store]:

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from chainmap.access import Principal, Role
 from chainmap.store import Store
 
-__all__ = ["Bounds", "bounds_of", "leader_tree"]
+from .cache import Results
+from .computed import tree_read
+
+__all__ = ["Bounds", "bounds_of", "leader_tree", "led_chains"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +33,20 @@ class Bounds:
         return None if self.firms is None else tuple(sorted(self.firms))
 
 
-def leader_tree(store: Store, leader: str, depth: int) -> frozenset[str]:
+def leader_tree(results: Results, store: Store, leader: str, depth: int) -> frozenset[str]:
     """The leader, its suppliers up to ``depth`` tiers and its direct customers."""
-    return frozenset(store.supplier_tiers(leader, depth).tiers)
+    return frozenset(tree_read(results, store, leader, depth).tiers)
 
 
-def bounds_of(caller: Principal, store: Store, depth: int) -> Bounds:
+def led_chains(results: Results, store: Store, leader: str) -> set[str]:
+    """The chains a firm leads."""
+    return {row.chain_id for row in tree_read(results, store, leader, 0).leaders}
+
+
+def bounds_of(caller: Principal, store: Store, depth: int, results: Results) -> Bounds:
     if caller.role is Role.ADMIN:
         return Bounds()
     if caller.role is Role.LEADER:
         assert caller.enterprise is not None
-        return Bounds(firms=leader_tree(store, caller.enterprise, depth))
+        return Bounds(firms=leader_tree(results, store, caller.enterprise, depth))
     return Bounds(regions=caller.regions)

@@ -319,3 +319,29 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
     assert answer.status_code == 413
     with open_store(store_url) as store:
         assert store.stats() == before
+
+
+def test_results_are_reused_until_an_import_changes_the_data(world: World) -> None:
+    def a1() -> dict[str, Any]:
+        items = world.get("admin", "/chains/C1/weak-links", min_score=0).json()["items"]
+        (row,) = [r for r in items if r["uscc"] == A1]
+        return row  # type: ignore[no-any-return]
+
+    results = world.client.app.state.results  # type: ignore[attr-defined]
+    assert a1()["certification"] == "none"
+    hits = results.hits
+    assert a1()["certification"] == "none"
+    assert results.hits > hits  # the second answer came from the cache
+    certificate = _csv(
+        [
+            ["cert_no", "uscc", "standard", "body", "status", "issued_on", "expires_on"],
+            ["00125Q20009R0M", A1, "GB/T 19001-2016", "CQC", "valid", "2025-06-01", "2028-06-01"],
+        ]
+    )
+    done = world.client.post(
+        "/api/v1/datasets",
+        headers={"Authorization": f"Bearer {world.tokens['admin']}"},
+        files=[("files", ("certificates.csv", certificate, "text/csv"))],
+    )
+    assert done.status_code == 201, done.text
+    assert a1()["certification"] == "valid"  # the import made the cached figures stale

@@ -228,3 +228,24 @@ def test_in_one_import_the_later_dataset_wins(
         assert next(e.name for e in sub.enterprises if e.uscc == TIER1_A) == renamed[2][1]
         assert next(s.share for s in sub.supply if s.supplier == TIER1_B) == 0.9
         assert store.stats()["enterprises"] == 5
+
+
+def test_the_generation_counts_imports_and_only_those_that_were_kept(
+    store_url: str, dataset: Path, edited: Any, tmp_path: Path
+) -> None:
+    load(store_url, dataset)
+    with open_store(store_url) as store:
+        first = store.generation()
+    assert first >= 1
+    load(store_url, dataset)
+    with open_store(store_url) as store:
+        second = store.generation()
+    assert second > first
+    if store_url.startswith("sqlite"):  # a refused import of the embedded store leaves it as it was
+        bad = write_dataset(
+            tmp_path / "bad", edited(supply=[["supplier_uscc", "customer_uscc"], ["X", "Y"]])
+        )
+        with pytest.raises(ValidationFailed):
+            load(store_url, bad)
+        with open_store(store_url) as store:
+            assert store.generation() == second

@@ -13,22 +13,28 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from chainmap.access import Principal, Role
 from chainmap.analysis import (
-    analyse_leader,
     load_weights,
     segment_view,
     select,
-    weak_links,
     what_if,
 )
 from chainmap.config import Settings
 from chainmap.enums import SizeClass
-from chainmap.graph import to_digraph
-from chainmap.reports import chain_graph, leaders_to_analyse
+from chainmap.reports import leaders_to_analyse
 from chainmap.store import Store
 
-from ..deps import AggregatesCaller, SettingsDep, StoreDep, WeakLinksCaller, WhatIfCaller
+from ..cache import Results
+from ..computed import chain_analysis, tree_analysis
+from ..deps import (
+    AggregatesCaller,
+    ResultsDep,
+    SettingsDep,
+    StoreDep,
+    WeakLinksCaller,
+    WhatIfCaller,
+)
 from ..schemas import SegmentOut, WeakLink, WeakLinks, WhatIfOut
-from ..scope import bounds_of
+from ..scope import bounds_of, led_chains
 
 router = APIRouter(tags=["analysis"])
 
@@ -41,6 +47,7 @@ def chain_weak_links(
     caller: WeakLinksCaller,
     store: StoreDep,
     settings: SettingsDep,
+    results: ResultsDep,
     leader: Annotated[str | None, Query(pattern=r"^[0-9A-Z]{18}$")] = None,
     as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
     region: Annotated[str | None, Query(pattern=r"^\d{2,6}$")] = None,
@@ -54,15 +61,18 @@ def chain_weak_links(
     day = as_of or date.today()
     if caller.role is Role.LEADER:
         assert caller.enterprise is not None
-        led = {row.chain_id for row in store.supplier_tiers(caller.enterprise, 0).leaders}
-        if chain_id not in led or leader not in (None, caller.enterprise):
+        if chain_id not in led_chains(results, store, caller.enterprise) or leader not in (
+            None,
+            caller.enterprise,
+        ):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"chain {chain_id!r} not found")
-        tree = to_digraph(store.supplier_tiers(caller.enterprise, settings.max_depth))
-        figures = analyse_leader(tree, caller.enterprise, day, weights)
+        depth = settings.max_depth
+        _, figures = tree_analysis(results, store, caller.enterprise, depth, day, weights)
     else:
-        graph = chain_graph(store, chain_id)
-        figures = weak_links(graph, day, weights, leaders_to_analyse(graph, chain_id, leader))
-    bounds = bounds_of(caller, store, settings.max_depth)
+        graph, figures = chain_analysis(results, store, chain_id, day, weights)
+        chosen = set(leaders_to_analyse(graph, chain_id, leader))
+        figures = [f for f in figures if f.leader in chosen]
+    bounds = bounds_of(caller, store, settings.max_depth, results)
     rows = select(
         (f for f in figures if bounds.admits(f.uscc, f.region_code)),
         min_score=weights.thresholds.min_score if min_score is None else min_score,
@@ -75,12 +85,12 @@ def chain_weak_links(
     return WeakLinks(chain_id=chain_id, as_of=day, items=[WeakLink.of(f) for f in rows])
 
 
-def _visible_graph(caller: Principal, store: Store, settings: Settings, chain_id: str) -> Any:
-    """The chain's graph, and the firms of it the caller may see."""
-    graph = chain_graph(store, chain_id)
-    bounds = bounds_of(caller, store, settings.max_depth)
-    shown = [u for u, a in graph.nodes(data=True) if bounds.admits(u, a.get("region_code", ""))]
-    return graph, shown
+def _visible(
+    caller: Principal, store: Store, settings: Settings, results: Results, graph: Any
+) -> list[str]:
+    """The firms of the graph the caller may see."""
+    bounds = bounds_of(caller, store, settings.max_depth, results)
+    return [u for u, a in graph.nodes(data=True) if bounds.admits(u, a.get("region_code", ""))]
 
 
 @router.get("/chains/{chain_id}/segments", summary="Each segment: coverage, sourcing, HHI")
@@ -89,16 +99,16 @@ def segments(
     caller: AggregatesCaller,
     store: StoreDep,
     settings: SettingsDep,
+    results: ResultsDep,
     as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
 ) -> list[SegmentOut]:
     """Over the firms within the caller's bounds (all of them for admins and regulators, whose
     aggregates are chain-wide; an analyst's regions), figures computed on the whole chain."""
     weights = load_weights(settings.weights)
     day = as_of or date.today()
-    graph, shown = _visible_graph(caller, store, settings, chain_id)
-    if caller.role is Role.REGULATOR:
-        shown = list(graph.nodes)
-    figures = weak_links(graph, day, weights)
+    graph, figures = chain_analysis(results, store, chain_id, day, weights)
+    chain_wide = caller.role is Role.REGULATOR
+    shown = list(graph.nodes) if chain_wide else _visible(caller, store, settings, results, graph)
     inside = set(shown)
     view = segment_view(
         graph.subgraph(shown), [f for f in figures if f.uscc in inside], day, weights
@@ -112,12 +122,15 @@ def what_if_(
     caller: WhatIfCaller,
     store: StoreDep,
     settings: SettingsDep,
+    results: ResultsDep,
     fail: Annotated[
         list[str], Query(min_length=1, max_length=1000, description="USCCs of the firms that stop")
     ],
 ) -> list[WhatIfOut]:
     """Firms the caller may not see are not found; firms cut off are listed when visible."""
-    graph, shown = _visible_graph(caller, store, settings, chain_id)
+    weights = load_weights(settings.weights)
+    graph, _ = chain_analysis(results, store, chain_id, date.today(), weights)
+    shown = _visible(caller, store, settings, results, graph)
     failed = sorted({u.strip().upper() for u in fail})
     visible = set(shown)
     hidden = [u for u in failed if u not in visible]

@@ -6,16 +6,17 @@ from fastapi import APIRouter
 
 from chainmap.access import Role
 
-from ..deps import ChainsCaller, StoreDep
+from ..deps import ChainsCaller, ResultsDep, StoreDep
 from ..schemas import Chain
+from ..scope import led_chains
 
 router = APIRouter(tags=["chains"])
 
 
 @router.get("/chains", summary="The chains the caller may see")
-def chains(caller: ChainsCaller, store: StoreDep) -> list[Chain]:
+def chains(caller: ChainsCaller, store: StoreDep, results: ResultsDep) -> list[Chain]:
     if caller.role is Role.LEADER:
         assert caller.enterprise is not None
-        led = {row.chain_id for row in store.supplier_tiers(caller.enterprise, 0).leaders}
+        led = led_chains(results, store, caller.enterprise)
         return [Chain.of(c) for c in store.chains() if c.chain_id in led]
     return [Chain.of(c) for c in store.chains()]

@@ -12,7 +12,8 @@ from chainmap.enums import SizeClass
 from chainmap.graph import to_digraph
 from chainmap.records import FirmQuery
 
-from ..deps import FirmsCaller, SettingsDep, StoreDep
+from ..computed import tree_read
+from ..deps import FirmsCaller, ResultsDep, SettingsDep, StoreDep
 from ..schemas import Certificate, Enterprise, EnterpriseDetail, EnterprisePage
 from ..scope import bounds_of
 
@@ -32,6 +33,7 @@ def search(
     caller: FirmsCaller,
     store: StoreDep,
     settings: SettingsDep,
+    results: ResultsDep,
     q: Annotated[str | None, Query(max_length=100, description="name part or USCC start")] = None,
     region: Annotated[str | None, Query(pattern=r"^\d{2,6}$")] = None,
     industry: Annotated[str | None, Query(pattern=r"^[A-T]\d{0,4}$")] = None,
@@ -41,7 +43,7 @@ def search(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> EnterprisePage:
-    bounds = bounds_of(caller, store, settings.max_depth)
+    bounds = bounds_of(caller, store, settings.max_depth, results)
     rows, total = store.search_enterprises(
         FirmQuery(
             text=q.strip() or None if q else None,
@@ -63,16 +65,16 @@ def search(
 
 @router.get("/enterprises/{uscc}", summary="One enterprise, its certificates and neighbours")
 def enterprise(
-    uscc: USCC, caller: FirmsCaller, store: StoreDep, settings: SettingsDep
+    uscc: USCC, caller: FirmsCaller, store: StoreDep, settings: SettingsDep, results: ResultsDep
 ) -> EnterpriseDetail:
-    bounds = bounds_of(caller, store, settings.max_depth)
+    bounds = bounds_of(caller, store, settings.max_depth, results)
     if bounds.firms is not None and uscc not in bounds.firms:
         raise not_found(uscc)
     if not store.search_enterprises(
         FirmQuery(within=(uscc,), within_regions=bounds.regions, limit=1)
     )[0]:
         raise not_found(uscc)
-    graph = to_digraph(store.supplier_tiers(uscc, 1))
+    graph = to_digraph(tree_read(results, store, uscc, 1))
     neighbours = sorted(set(graph.predecessors(uscc)) | set(graph.successors(uscc)))
     # the neighbours the caller may see, by a query bounded like the search
     visible, _ = store.search_enterprises(

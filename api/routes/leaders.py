@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query
 from chainmap.access import Role
 from chainmap.records import FirmQuery
 
-from ..deps import SettingsDep, StoreDep, TiersCaller
+from ..computed import tree_read
+from ..deps import ResultsDep, SettingsDep, StoreDep, TiersCaller
 from ..schemas import Enterprise, Tier, Tiers
 from ..scope import bounds_of
 from .enterprises import USCC, not_found
@@ -24,13 +25,14 @@ def tiers(
     caller: TiersCaller,
     store: StoreDep,
     settings: SettingsDep,
+    results: ResultsDep,
     depth: Annotated[int, Query(ge=1, le=10, description="tiers of suppliers")] = 3,
 ) -> Tiers:
     if caller.role is Role.LEADER and caller.enterprise != uscc:
         raise not_found(uscc)
     depth = min(depth, settings.max_depth)
-    bounds = bounds_of(caller, store, settings.max_depth)
-    read = store.supplier_tiers(uscc, depth)
+    bounds = bounds_of(caller, store, settings.max_depth, results)
+    read = tree_read(results, store, uscc, depth)
     within = tuple(u for u in read.tiers if bounds.firms is None or u in bounds.firms)
     visible, _ = store.search_enterprises(
         FirmQuery(within=within, within_regions=bounds.regions, limit=len(within) or 1)

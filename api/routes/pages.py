@@ -13,18 +13,20 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from chainmap.access import Principal, Role
-from chainmap.analysis import FirmFigures, Weights, analyse_leader, load_weights, weak_links
+from chainmap.analysis import FirmFigures, Weights, load_weights
 from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store
 from chainmap.config import Settings
-from chainmap.graph import to_digraph
 from chainmap.plans import body_capacities, load_measures, load_planning
 from chainmap.plans.plan import plan_for
 from chainmap.plans.render import render_html, render_markdown
-from chainmap.reports import batch_rows, chain_graph, json_text, leaders_to_analyse
+from chainmap.reports import batch_rows, json_text, leaders_to_analyse
 from chainmap.rules.regions import PROVINCES
 from chainmap.store import Store
 
-from ..deps import AtlasesCaller, PlansCaller, SettingsDep, StoreDep
+from ..cache import Results
+from ..computed import chain_analysis, tree_analysis
+from ..deps import AtlasesCaller, PlansCaller, ResultsDep, SettingsDep, StoreDep
+from ..scope import led_chains
 from .analysis import ChainId
 from .enterprises import USCC
 
@@ -45,19 +47,28 @@ class Lang(StrEnum):
 
 
 def _chain_figures(
-    caller: Principal, store: Store, settings: Settings, chain_id: str, day: date, weights: Weights
+    caller: Principal,
+    store: Store,
+    settings: Settings,
+    results: Results,
+    chain_id: str,
+    day: date,
+    weights: Weights,
 ) -> tuple[Any, list[FirmFigures]]:
     """The graph and weak-link figures a plan is made of: a leader's own tree, or the chain."""
     if caller.role is Role.LEADER:
         assert caller.enterprise is not None
-        led = {row.chain_id for row in store.supplier_tiers(caller.enterprise, 0).leaders}
-        if chain_id not in led:
+        if chain_id not in led_chains(results, store, caller.enterprise):
             raise _missing(f"chain {chain_id!r}")
-        graph = to_digraph(store.supplier_tiers(caller.enterprise, settings.max_depth))
+        tree, figures = tree_analysis(
+            results, store, caller.enterprise, settings.max_depth, day, weights
+        )
+        graph = tree.copy()  # the cached tree stays as it was read
         graph.graph["chains"] = [c for c in store.chains() if c.chain_id == chain_id]
-        return graph, analyse_leader(graph, caller.enterprise, day, weights)
-    graph = chain_graph(store, chain_id)
-    return graph, weak_links(graph, day, weights, leaders_to_analyse(graph, chain_id, None))
+        return graph, figures
+    graph, figures = chain_analysis(results, store, chain_id, day, weights)
+    leaders_to_analyse(graph, chain_id, None)  # a chain without a leader among its firms: 404
+    return graph, figures
 
 
 def _missing(what: str) -> HTTPException:
@@ -74,13 +85,14 @@ def plan(
     caller: PlansCaller,
     store: StoreDep,
     settings: SettingsDep,
+    results: ResultsDep,
     format: Annotated[PlanFormat, Query()] = PlanFormat.json,
     lang: Annotated[Lang, Query()] = Lang.zh,
     as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
 ) -> Response:
     weights, rules, measures = load_weights(settings.weights), load_planning(), load_measures()
     day = as_of or date.today()
-    graph, figures = _chain_figures(caller, store, settings, chain_id, day, weights)
+    graph, figures = _chain_figures(caller, store, settings, results, chain_id, day, weights)
     bodies = body_capacities(store.bodies(), rules)
     built = plan_for(graph, figures, day, weights, rules, bodies, measures)
     if format is PlanFormat.json:
@@ -198,10 +210,12 @@ def batches(
     caller: PlansCaller,
     store: StoreDep,
     settings: SettingsDep,
+    results: ResultsDep,
     as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
 ) -> list[dict[str, Any]]:
     """Batches of the chain's firms to certify, each given whole to a body with room for it, and
     the chain's coverage before and after; a leader's over its own tree."""
     weights, rules = load_weights(settings.weights), load_planning()
-    _, figures = _chain_figures(caller, store, settings, chain_id, as_of or date.today(), weights)
+    day = as_of or date.today()
+    _, figures = _chain_figures(caller, store, settings, results, chain_id, day, weights)
     return batch_rows(figures, rules, body_capacities(store.bodies(), rules))

@@ -82,6 +82,11 @@ class Store(Protocol):
         chains they belong to with those chains' segments and feeds."""
         ...
 
+    def generation(self) -> int:
+        """How many imports the store has taken (0 for none): a cache of results computed from
+        the data is good while this stays the same."""
+        ...
+
     def search_enterprises(self, query: FirmQuery) -> tuple[list[EnterpriseRow], int]:
         """The firms matching ``query``, by USCC, one page of them, and how many match in all."""
         ...

@@ -309,9 +309,12 @@ class Neo4jStore:
     def write(
         self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
     ) -> dict[Table, int]:
-        """Upsert every table in batches of ``batch_size``, each batch its own transaction."""
+        """Upsert every table in batches of ``batch_size``, each batch its own transaction. The
+        generation goes up before the first batch and after the last, so no cache keeps what
+        a write that stopped part-way left, nor what was read while it ran."""
         for name in _SCHEMA:
             self._write(name)
+        self._write("bump_generation", key="generation")
         written = dict.fromkeys(Table, 0)
         # when no key repeats in the import, rows new to the store are created without MERGE
         split = _New(self) if rows.keys_unique else None
@@ -344,7 +347,12 @@ class Neo4jStore:
                     if progress is not None:
                         progress(len(batch))
         rows.settle()
+        self._write("bump_generation", key="generation")
         return written
+
+    def generation(self) -> int:
+        (record,) = self._read("generation", key="generation")
+        return int(record["generation"])
 
     # -- reads ------------------------------------------------------------------------------
 

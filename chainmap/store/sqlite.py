@@ -181,6 +181,12 @@ CREATE TABLE IF NOT EXISTS api_tokens (
     created_at TEXT NOT NULL, revoked_at TEXT
 )
 """
+# how many imports the store has taken: caches of computed results compare it
+_BUMP_GENERATION = """
+INSERT INTO meta (key, value) VALUES ('generation', '1')
+ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+"""
+_GENERATION = "SELECT value FROM meta WHERE key = 'generation'"
 _TOKEN_BY_DIGEST = """
 SELECT token_id, name, role, regions, enterprise, digest, created_at, revoked_at
 FROM api_tokens WHERE digest = ? AND revoked_at IS NULL
@@ -412,6 +418,7 @@ class SQLiteStore:
                 for build, _ in _INDEXES[table]:
                     self._db.execute(build)
             rows.settle()
+            self._db.execute(_BUMP_GENERATION)
             self._db.execute("COMMIT")
             if self._staging is not None:
                 self._publish()
@@ -439,6 +446,10 @@ class SQLiteStore:
         for chunk in _json_chunks(keys):
             found.update(r[0] for r in self._db.execute(_EXISTING[table], (chunk,)))
         return found
+
+    def generation(self) -> int:
+        found = self._all(_GENERATION)
+        return int(found[0][0]) if found else 0
 
     def search_enterprises(self, query: FirmQuery) -> tuple[list[EnterpriseRow], int]:
         def listed(values: tuple[str, ...] | None) -> str | None:
