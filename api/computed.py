@@ -3,8 +3,12 @@ figures, a leader's tree (read, and analysed). Keys hold the store's generation.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
+
+from fastapi import Response
+from pydantic import BaseModel
 
 from chainmap.analysis import FirmFigures, Weights, analyse_leader, weak_links
 from chainmap.graph import to_digraph
@@ -14,7 +18,7 @@ from chainmap.store import Store
 
 from .cache import Results
 
-__all__ = ["chain_analysis", "tree_analysis", "tree_read"]
+__all__ = ["cached_json", "chain_analysis", "tree_analysis", "tree_read"]
 
 
 def chain_analysis(
@@ -45,3 +49,15 @@ def tree_analysis(
         return graph, analyse_leader(graph, leader, day, weights)
 
     return results.get(("tree", store.generation(), leader, depth, day, weights), compute)
+
+
+def cached_json(
+    results: Results, store: Store, key: Hashable, build: Callable[[], BaseModel]
+) -> Response:
+    """A JSON answer kept whole (encoded) while the data stays the same. ``key`` must hold
+    everything the answer depends on but the data: the route, its parameters and the caller's
+    bounds."""
+    body = results.get(
+        ("json", store.generation(), key), lambda: build().model_dump_json().encode("utf-8")
+    )
+    return Response(body, media_type="application/json")

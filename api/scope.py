@@ -4,6 +4,7 @@ its own supplier tiers (up to the configured depth) and its direct customers."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from chainmap.access import Principal, Role
@@ -27,6 +28,11 @@ class Bounds:
         if self.firms is not None and uscc not in self.firms:
             return False
         return self.regions is None or any(region_code.startswith(p) for p in self.regions)
+
+    @property
+    def key(self) -> Hashable:
+        """What identifies these bounds in a cache key."""
+        return (self.regions, self.firms)
 
     @property
     def within(self) -> tuple[str, ...] | None:

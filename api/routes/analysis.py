@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from chainmap.access import Principal, Role
 from chainmap.analysis import (
+    Weights,
     load_weights,
     segment_view,
     select,
@@ -24,7 +25,7 @@ from chainmap.reports import leaders_to_analyse
 from chainmap.store import Store
 
 from ..cache import Results
-from ..computed import chain_analysis, tree_analysis
+from ..computed import cached_json, chain_analysis, tree_analysis
 from ..deps import (
     AggregatesCaller,
     ResultsDep,
@@ -34,14 +35,18 @@ from ..deps import (
     WhatIfCaller,
 )
 from ..schemas import SegmentOut, WeakLink, WeakLinks, WhatIfOut
-from ..scope import bounds_of, led_chains
+from ..scope import Bounds, bounds_of, led_chains
 
 router = APIRouter(tags=["analysis"])
 
 ChainId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="a chain id")]
 
 
-@router.get("/chains/{chain_id}/weak-links", summary="A chain's weak links, explained")
+@router.get(
+    "/chains/{chain_id}/weak-links",
+    summary="A chain's weak links, explained",
+    response_model=WeakLinks,
+)
 def chain_weak_links(
     chain_id: ChainId,
     caller: WeakLinksCaller,
@@ -56,9 +61,36 @@ def chain_weak_links(
     size: Annotated[list[SizeClass] | None, Query()] = None,
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     top: Annotated[int | None, Query(ge=1, le=100_000)] = None,
-) -> WeakLinks:
+) -> Response:
     weights = load_weights(settings.weights)
     day = as_of or date.today()
+    bounds = bounds_of(caller, store, settings.max_depth, results)
+    wanted = (chain_id, leader, day, region, industry, segment, tuple(size or ()), min_score, top)
+    return cached_json(
+        results,
+        store,
+        ("weak-links", caller.role is Role.LEADER, weights, bounds.key, wanted),
+        lambda: _weak_links(caller, store, settings, results, bounds, weights, *wanted),
+    )
+
+
+def _weak_links(
+    caller: Principal,
+    store: Store,
+    settings: Settings,
+    results: Results,
+    bounds: Bounds,
+    weights: Weights,
+    chain_id: str,
+    leader: str | None,
+    day: date,
+    region: str | None,
+    industry: str | None,
+    segment: str | None,
+    size: tuple[SizeClass, ...],
+    min_score: float | None,
+    top: int | None,
+) -> WeakLinks:
     if caller.role is Role.LEADER:
         assert caller.enterprise is not None
         if chain_id not in led_chains(results, store, caller.enterprise) or leader not in (
@@ -72,7 +104,6 @@ def chain_weak_links(
         graph, figures = chain_analysis(results, store, chain_id, day, weights)
         chosen = set(leaders_to_analyse(graph, chain_id, leader))
         figures = [f for f in figures if f.leader in chosen]
-    bounds = bounds_of(caller, store, settings.max_depth, results)
     rows = select(
         (f for f in figures if bounds.admits(f.uscc, f.region_code)),
         min_score=weights.thresholds.min_score if min_score is None else min_score,
