@@ -3,6 +3,8 @@ tests call in-process."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -11,6 +13,7 @@ from chainmap.config import Settings, get_settings
 
 from . import errors
 from .cache import Results
+from .deps import Stores
 from .routes import analysis, chains, datasets, enterprises, leaders, pages, system
 
 __all__ = ["create_app"]
@@ -28,7 +31,14 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app over the store ``settings.store`` (default: the environment's settings)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.stores.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="chainmap",
         version="1",
         summary="Industry chains, weak links and certification for regulators, leaders, analysts",
@@ -40,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     app.state.results = Results()
+    app.state.stores = Stores(app.state.settings.store)
     errors.install(app)
     for module in (system, chains, enterprises, leaders, analysis, pages):
         app.include_router(module.router, prefix=API, responses=_REFUSALS)

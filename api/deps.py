@@ -3,7 +3,8 @@ needs. Permission checks live here and nowhere else."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security, status
@@ -27,6 +28,7 @@ __all__ = [
     "ResultsDep",
     "SettingsDep",
     "StoreDep",
+    "Stores",
     "TiersCaller",
     "WeakLinksCaller",
     "WhatIfCaller",
@@ -52,11 +54,43 @@ def get_results(request: Request) -> Results:
 ResultsDep = Annotated[Results, Depends(get_results)]
 
 
-def get_store(settings: SettingsDep) -> Iterator[Store]:
-    """A store for the request: the embedded store opens a connection per request (cheap, and
-    SQLite connections are not shared between threads); Neo4j's driver pools its own."""
-    with open_store(settings.store) as store:
-        yield store
+class Stores:
+    """The stores requests read: one Neo4j store shared by every request (its driver is
+    thread-safe and pools its connections; opening one costs a round of handshakes), and for
+    the embedded store a connection per server thread (an SQLite connection stays in its
+    thread). Each SQLite statement sees the latest committed data, so imports show at once."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[Store] = []
+
+    def get(self) -> Store:
+        shared = not self.url.startswith("sqlite")
+        holder: Any = self if shared else self._local
+        store: Store | None = getattr(holder, "store", None)
+        if store is None:
+            with self._lock:
+                store = getattr(holder, "store", None)
+                if store is None:
+                    store = open_store(self.url)
+                    holder.store = store
+                    self._opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
+            self.__dict__.pop("store", None)
+            self._local = threading.local()
+
+
+def get_store(request: Request) -> Store:
+    stores: Stores = request.app.state.stores
+    return stores.get()
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -307,15 +307,15 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
     with open_store(store_url) as store:
         token, _ = issue_token(store, "admin", "ops")
         before = store.stats()
-    client = TestClient(create_app(Settings(store=store_url, upload_limit=4096)))
     big = _csv(
         [ENTERPRISE_HEADER] + [[f"x{i}", "厂", "320583", "C3670", "1", "1"] for i in range(400)]
     )
-    answer = client.post(
-        "/api/v1/datasets",
-        headers={"Authorization": f"Bearer {token}"},
-        files=[("files", ("enterprises.csv", big, "text/csv"))],
-    )
+    with TestClient(create_app(Settings(store=store_url, upload_limit=4096))) as client:
+        answer = client.post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {token}"},
+            files=[("files", ("enterprises.csv", big, "text/csv"))],
+        )
     assert answer.status_code == 413
     with open_store(store_url) as store:
         assert store.stats() == before

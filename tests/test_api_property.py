@@ -83,24 +83,26 @@ def test_a_leader_receives_only_its_own_tree(
         import_datasets([data], lambda: open_store(url, create=True), workers=1)
         with open_store(url) as store:
             tokens = [issue_token(store, "leader", "l", enterprise=usccs[i])[0] for i in leaders]
-        client = TestClient(create_app(Settings(store=url, max_depth=depth)))
-        for leader, token in zip(leaders, tokens, strict=True):
-            tree = {usccs[i] for i in expected_tree(graph, leader, depth)}
+        with TestClient(create_app(Settings(store=url, max_depth=depth))) as client:
+            for leader, token in zip(leaders, tokens, strict=True):
+                tree = {usccs[i] for i in expected_tree(graph, leader, depth)}
 
-            def get(path: str, token: str = token, **params: int) -> Any:
-                answer = client.get(
-                    f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"}, params=params
-                )
-                assert answer.status_code == 200, answer.text
-                return answer.json()
+                def get(path: str, token: str = token, **params: int) -> Any:
+                    answer = client.get(
+                        f"/api/v1{path}",
+                        headers={"Authorization": f"Bearer {token}"},
+                        params=params,
+                    )
+                    assert answer.status_code == 200, answer.text
+                    return answer.json()
 
-            found = {f["uscc"] for f in get("/enterprises", per_page=500)["items"]}
-            assert found == tree
-            tiers = get(f"/leaders/{usccs[leader]}/tiers", depth=depth)["firms"]
-            assert {f["uscc"] for f in tiers} <= tree
-            rows = get("/chains/C/weak-links", min_score=0)["items"]
-            assert {r["uscc"] for r in rows} <= tree
-            for uscc in found:
-                detail = get(f"/enterprises/{uscc}")
-                near = {f["uscc"] for f in detail["suppliers"] + detail["customers"]}
-                assert near <= tree
+                found = {f["uscc"] for f in get("/enterprises", per_page=500)["items"]}
+                assert found == tree
+                tiers = get(f"/leaders/{usccs[leader]}/tiers", depth=depth)["firms"]
+                assert {f["uscc"] for f in tiers} <= tree
+                rows = get("/chains/C/weak-links", min_score=0)["items"]
+                assert {r["uscc"] for r in rows} <= tree
+                for uscc in found:
+                    detail = get(f"/enterprises/{uscc}")
+                    near = {f["uscc"] for f in detail["suppliers"] + detail["customers"]}
+                    assert near <= tree
