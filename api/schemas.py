@@ -17,7 +17,6 @@ __all__ = [
     "EnterprisePage",
     "Health",
     "ImportReport",
-    "SegmentOut",
     "Stats",
     "Tier",
     "Tiers",
@@ -160,26 +159,6 @@ class WeakLink(BaseModel):
             explanation_zh=figures.explanation_zh,
             explanation_en=figures.explanation_en,
         )
-
-
-class SegmentOut(BaseModel):
-    """A chain segment (环节): its firms, their certification and how concentrated it is."""
-
-    segment_id: str
-    name: str
-    stage: str | None
-    firms: int
-    certified: int
-    coverage: float | None
-    exposure: float
-    exposure_coverage: float | None
-    weak_links: int
-    suppliers: int
-    purchases: int
-    single_sourced: int
-    alternatives: float | None
-    hhi: float | None
-    regional_hhi: float | None
 
 
 class WhatIfOut(BaseModel):

@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from chainmap.access import Principal, Role
 from chainmap.analysis import (
+    SegmentFigures,
     Weights,
     load_weights,
     segment_view,
@@ -34,7 +35,7 @@ from ..deps import (
     WeakLinksCaller,
     WhatIfCaller,
 )
-from ..schemas import SegmentOut, WeakLink, WeakLinks, WhatIfOut
+from ..schemas import WeakLink, WeakLinks, WhatIfOut
 from ..scope import Bounds, bounds_of, led_chains
 
 router = APIRouter(tags=["analysis"])
@@ -132,7 +133,7 @@ def segments(
     settings: SettingsDep,
     results: ResultsDep,
     as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
-) -> list[SegmentOut]:
+) -> list[SegmentFigures]:
     """Over the firms within the caller's bounds (all of them for admins and regulators, whose
     aggregates are chain-wide; an analyst's regions), figures computed on the whole chain."""
     weights = load_weights(settings.weights)
@@ -144,7 +145,7 @@ def segments(
     view = segment_view(
         graph.subgraph(shown), [f for f in figures if f.uscc in inside], day, weights
     )
-    return [SegmentOut(**s.as_dict()) for s in view]
+    return view
 
 
 @router.get("/chains/{chain_id}/what-if", summary="What the leaders lose if firms stop supplying")
