@@ -1,14 +1,16 @@
 """For random supply graphs, everything a leader receives lies within its own tree, worked out
 here independently with networkx: the leader, its suppliers up to the configured depth, its
-direct customers. (The embedded store; tests/test_api.py runs the fixed world on both.)"""
+direct customers. (Both stores.)"""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,9 +50,31 @@ def expected_tree(graph: nx.DiGraph, leader: int, depth: int) -> set[int]:
     return set(up) | set(graph.successors(leader))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(worlds())
+@pytest.fixture(params=["sqlite", "neo4j"])
+def fresh_store(request: pytest.FixtureRequest) -> Callable[[Path], str]:
+    """A function giving an empty store for each example: a new SQLite file, or the test
+    Neo4j database emptied."""
+    if request.param == "sqlite":
+        return lambda folder: f"sqlite:///{folder / 'p.db'}"
+    url: str = request.getfixturevalue("neo4j_url")
+    from chainmap.store.neo4j import Neo4jStore
+
+    def emptied(folder: Path) -> str:
+        with Neo4jStore(url) as store:
+            store.erase_everything()
+        return url
+
+    return emptied
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(world=worlds())
 def test_a_leader_receives_only_its_own_tree(
+    fresh_store: Callable[[Path], str],
     world: tuple[list[str], list[tuple[int, int]], int],
 ) -> None:
     regions, links, depth = world
@@ -79,7 +103,7 @@ def test_a_leader_receives_only_its_own_tree(
             + [[usccs[a], usccs[b], "件", "", ""] for a, b in links],
         }
         data = write_dataset(Path(folder) / "data", tables)
-        url = f"sqlite:///{Path(folder) / 'p.db'}"
+        url = fresh_store(Path(folder))
         import_datasets([data], lambda: open_store(url, create=True), workers=1)
         with open_store(url) as store:
             tokens = [issue_token(store, "leader", "l", enterprise=usccs[i])[0] for i in leaders]

@@ -20,8 +20,8 @@ from chainmap.ingest.load import import_datasets
 from chainmap.store import open_store
 
 
-def test_every_operation_answers_within_its_schema(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'schema.db'}"
+def test_every_operation_answers_within_its_schema(store_url: str, tmp_path: Path) -> None:
+    url = store_url
     import_datasets([write(tmp_path / "world")], lambda: open_store(url, create=True), workers=1)
     with open_store(url) as store:
         token, _ = issue_token(store, "admin", "schemathesis")
