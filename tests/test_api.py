@@ -119,6 +119,9 @@ MATRIX = {
     "/chains/C1/batches": {"admin": 200, "reg32": 403, "leader1": 200, "analyst32": 403},
     "/atlases/region/32": {"admin": 200, "reg32": 200, "leader1": 404, "analyst32": 403},
     f"/atlases/leader/{L1}": {"admin": 200, "reg32": 404, "leader1": 200, "analyst32": 403},
+    "/atlases/chain/C1": {"admin": 200, "reg32": 404, "leader1": 404, "analyst32": 403},
+    f"/atlases/enterprise/{S}": {"admin": 200, "reg32": 404, "leader1": 404, "analyst32": 403},
+    "/health": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 200},
 }
 
 
