@@ -30,6 +30,7 @@ from rich.table import Table as RichTable
 from typer.core import TyperGroup
 
 from chainmap.config import get_settings
+from chainmap.enums import Lang, PlanFormat
 from chainmap.errors import ChainmapError, ConfigError, ValidationFailed
 from chainmap.ingest import Problem, write_problems_csv
 from chainmap.ingest.load import ImportResult, import_datasets
@@ -297,11 +298,6 @@ class ReportFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 ChainOption = Annotated[
@@ -765,12 +761,6 @@ def joint_cert(
             else "",
         )
     console.print(table)
-
-
-class PlanFormat(StrEnum):
-    md = "md"
-    html = "html"
-    json = "json"
 
 
 @app.command()

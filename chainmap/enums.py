@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["CertStatus", "SizeClass", "Stage"]
+__all__ = ["CertStatus", "Lang", "PlanFormat", "SizeClass", "Stage"]
 
 
 class SizeClass(StrEnum):
@@ -66,3 +66,18 @@ _STATUS_ZH = {
     CertStatus.EXPIRED: "过期",
     CertStatus.UNKNOWN: "未知",
 }
+
+
+class Lang(StrEnum):
+    """The languages reports, plans and atlases are written in."""
+
+    zh = "zh"
+    en = "en"
+
+
+class PlanFormat(StrEnum):
+    """How a plan is handed out."""
+
+    md = "md"
+    html = "html"
+    json = "json"

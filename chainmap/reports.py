@@ -33,6 +33,7 @@ __all__ = [
     "leaders_to_analyse",
 ]
 
+
 #: the columns of a weak-link CSV, in order
 WEAK_LINK_COLUMNS = (
     "leader",

@@ -6,7 +6,6 @@ draw any; a regulator the atlas of a region within its own; a leader its own sup
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
@@ -16,6 +15,7 @@ from chainmap.access import Principal, Role
 from chainmap.analysis import FirmFigures, Weights, load_weights
 from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store
 from chainmap.config import Settings
+from chainmap.enums import Lang, PlanFormat
 from chainmap.plans import body_capacities, load_measures, load_planning
 from chainmap.plans.plan import plan_for
 from chainmap.plans.render import render_html, render_markdown
@@ -33,17 +33,6 @@ from .enterprises import USCC
 router = APIRouter(tags=["plans and atlases"])
 
 _HTML = {"content": {"text/html": {}}, "description": "one self-contained HTML page"}
-
-
-class PlanFormat(StrEnum):
-    json = "json"
-    md = "md"
-    html = "html"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 def _chain_figures(
