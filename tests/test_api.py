@@ -211,10 +211,27 @@ def test_injection_strings_are_refused_or_find_nothing(world: World, text: str) 
     for params in ({"q": text}, {"region": text}, {"industry": text}):
         answer = world.get("admin", "/enterprises", **params)
         assert answer.status_code == 422 or answer.json()["total"] == 0, params
-    for path in (f"/enterprises/{text}", f"/chains/{text}/weak-links", f"/leaders/{text}/tiers"):
-        assert 400 <= world.get("admin", path).status_code < 500
+    for path in (
+        f"/enterprises/{text}",
+        f"/chains/{text}/weak-links",
+        f"/chains/{text}/segments",
+        f"/chains/{text}/plan",
+        f"/leaders/{text}/tiers",
+        f"/atlases/chain/{text}",
+        f"/atlases/region/{text}",
+        f"/atlases/leader/{text}",
+    ):
+        assert 400 <= world.get("admin", path).status_code < 500, path
     answer = world.get("admin", "/chains/C1/weak-links", segment=text)
     assert answer.status_code == 200 and answer.json()["items"] == []
+    assert world.get("admin", "/chains/C1/weak-links", leader=text).status_code == 422
+    assert world.get("admin", "/chains/C1/what-if", fail=[text]).status_code == 404
+    upload = world.client.post(
+        "/api/v1/datasets",
+        headers={"Authorization": f"Bearer {world.tokens['admin']}"},
+        files=[("files", (f"{text}.csv", b"uscc\n", "text/csv"))],
+    )
+    assert upload.status_code == 422
     assert world.get("admin", "/stats").json()["enterprises"] == len(ALL)
 
 
