@@ -203,7 +203,7 @@ def test_csv_for_excel(store: str, tmp_path: Path) -> None:
 
 
 def test_table_lists_firms_and_reasons(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chainmap import cli
+    from chainmap.cli import base as cli
 
     monkeypatch.setattr(cli.console, "width", 200)  # no wrapping inside the names
     out = run("weak-links", "--chain", "NEV-T", "--store", store, *AS_OF).stdout
@@ -214,7 +214,7 @@ def test_table_lists_firms_and_reasons(store: str, monkeypatch: pytest.MonkeyPat
 
 
 def test_segments(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chainmap import cli
+    from chainmap.cli import base as cli
 
     monkeypatch.setattr(cli.console, "width", 200)
     out = run("segments", "--chain", "NEV-T", "--store", store, *AS_OF, "--format", "json")

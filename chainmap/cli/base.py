@@ -1,0 +1,256 @@
+"""What every command shares: the app, its error handling, consoles, options and helpers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table as RichTable
+from typer.core import TyperGroup
+
+from chainmap.config import get_settings
+from chainmap.errors import ChainmapError, ConfigError, ValidationFailed
+from chainmap.ingest import Problem
+from chainmap.store import open_store
+
+if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not at start-up
+    from chainmap.analysis import Weights
+    from chainmap.records import BodyRow
+
+console = Console()
+err_console = Console(stderr=True)
+
+#: problems shown on screen; the rest go to --errors-out
+_SHOWN_PROBLEMS = 30
+
+
+#: the order `chainmap --help` lists the commands in: the order of the work
+_ORDER = (
+    "generate",
+    "import",
+    "stats",
+    "weak-links",
+    "segments",
+    "what-if",
+    "robustness",
+    "joint-cert",
+    "plan",
+    "atlas",
+    "demo",
+    "serve",
+    "token",
+)
+
+
+class _Commands(TyperGroup):
+    """Runs a command and turns a chainmap error into one line on stderr and its exit status."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(_ORDER)}
+        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as error:
+            _print_problems(error.problems)
+            err_console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
+            raise typer.Exit(error.exit_code) from None
+        except ChainmapError as error:
+            err_console.print(
+                f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Commands,
+    name="chainmap",
+    help="Map industry chains (产业链) for quality-certification work: chain leaders (链主), their "
+    "supplier tiers and customers, and the QMS certificates (GB/T 19001) of every firm.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store URL: sqlite:///PATH (default sqlite:///chainmap.db). "
+        "Also read from CHAINMAP_STORE.",
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _store_url(store: str | None) -> str:
+    return get_settings(store=store).store
+
+
+def _bar() -> Progress:
+    """Progress bars on stderr; rich hides them when stderr is not a terminal."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+@contextmanager
+def _progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """One progress bar; yields the function that advances it."""
+    with _bar() as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _print_problems(
+    problems: Sequence[Problem], limit: int = _SHOWN_PROBLEMS, title: str = "Problems found"
+) -> None:
+    errors = [p for p in problems if p.is_error]
+    shown = (errors or list(problems))[:limit]
+    if not shown:
+        return
+    table = RichTable(title=title, show_lines=False, highlight=False)
+    for column in ("file", "row", "column", "value", "message"):
+        table.add_column(column, overflow="fold")
+    for p in shown:
+        table.add_row(p.file, "" if p.row is None else str(p.row), p.column, p.value, p.message)
+    err_console.print(table)
+    rest = len(problems) - len(shown)
+    if rest > 0:
+        err_console.print(f"... and {rest} more (write them all with --errors-out FILE.csv)")
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ChainOption = Annotated[
+    str, typer.Option("--chain", help="Chain id (`chainmap stats` lists them).", show_default=False)
+]
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Date certificates are judged on, YYYY-MM-DD. Default: today.",
+        show_default=False,
+    ),
+]
+WeightsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--weights",
+        help="TOML file of score weights and thresholds (docs/analysis.md). "
+        "Also read from CHAINMAP_WEIGHTS.",
+        show_default=False,
+    ),
+]
+
+CapacityOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--capacity",
+        help="CSV body_id,capacity (audit-days per period). Default: every body in the store "
+        "at the planning settings' default capacity.",
+        show_default=False,
+    ),
+]
+PlanningOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--planning",
+        help="TOML file of batch size, grouping, audit-days by size and targets "
+        "(chainmap/plans/planning.toml).",
+        show_default=False,
+    ),
+]
+
+
+def _as_of(value: datetime | None) -> date:
+    return value.date() if value is not None else date.today()
+
+
+def _read_chain(
+    chain: str, store: str | None, weights: Path | None, bodies: bool = False
+) -> tuple[Any, Weights, list[BodyRow]]:
+    """The chain's graph, the score weights in force and (when asked) the store's bodies."""
+    from chainmap.analysis import load_weights
+    from chainmap.reports import chain_graph
+
+    settings = get_settings(store=store, weights=weights)
+    chosen = load_weights(settings.weights)
+    with open_store(settings.store) as opened:
+        return chain_graph(opened, chain), chosen, opened.bodies() if bodies else []
+
+
+def _comma_list(value: str) -> list[str]:
+    """``a,b`` (or ``a，b``) -> [``a``, ``b``], blanks dropped."""
+    return [w.strip() for w in value.replace("，", ",").split(",") if w.strip()]
+
+
+def _sizes(value: str | None) -> list[str] | None:
+    """``micro,small`` (or 微型,小型) -> size class values; an unknown word is an error."""
+    if value is None:
+        return None
+    from chainmap.enums import SizeClass
+
+    by_word = {c.value: c.value for c in SizeClass} | {c.label_zh: c.value for c in SizeClass}
+    words = _comma_list(value)
+    unknown = [w for w in words if w.lower() not in by_word and w not in by_word]
+    if unknown or not words:
+        raise typer.BadParameter(
+            f"unknown size class {', '.join(unknown) or repr(value)}; "
+            "use micro, small, medium, large (or 微型, 小型, 中型, 大型), comma-separated",
+            param_hint="--size",
+        )
+    return [by_word.get(w.lower(), by_word.get(w, w)) for w in words]
+
+
+def _short(value: float) -> str:
+    if value == 0:
+        return "0%"
+    return f"{100 * value:.2f}%" if value >= 0.0001 else f"{100 * value:.4f}%"
+
+
+def _emit(text: str, out: Path | None, bom: bool = False) -> None:
+    """Print ``text``, or write it to ``out`` (UTF-8; with a BOM for CSV files Excel opens)."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {out}: {error.strerror}") from None
+    err_console.print(f"wrote {out}")

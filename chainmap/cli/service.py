@@ -1,0 +1,140 @@
+"""The HTTP service and its API tokens: serve, token create|list|revoke."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from chainmap.config import get_settings
+from chainmap.store import open_store
+
+if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not at start-up
+    pass
+
+from chainmap.cli.base import (
+    OutputFormat,
+    StoreOption,
+    _Commands,
+    _store_url,
+    app,
+    console,
+    err_console,
+)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """Serve the **HTTP API** (/api/v1, OpenAPI at /api/v1/docs) over the store. Every call needs
+    a bearer token from `chainmap token create`; each role sees only what belongs to it."""
+    import uvicorn
+
+    from chainmap.api import create_app
+
+    settings = get_settings(store=store)
+    with open_store(settings.store):  # refuse to start on a store that cannot be opened
+        pass
+    err_console.print(f"chainmap API on http://{host}:{port}/api/v1 over {settings.store}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+token_app = typer.Typer(
+    cls=_Commands,
+    help="API tokens for `chainmap serve`: create (printed once), list, revoke.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[
+        str,
+        typer.Option("--role", help="admin, regulator, leader or analyst.", show_default=False),
+    ],
+    name: Annotated[
+        str, typer.Option("--name", help="Who or what uses the token.", show_default=False)
+    ],
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            help="A region-code prefix the token may see (regulator, analyst); repeat for more.",
+            show_default=False,
+        ),
+    ] = None,
+    enterprise: Annotated[
+        str | None,
+        typer.Option("--enterprise", help="The leader's USCC (leader).", show_default=False),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Create an API token and print it **once**: the store keeps only its SHA-256 digest.
+    Give it to the caller; a lost token is revoked and replaced, never recovered."""
+    from chainmap.access import issue_token
+
+    with open_store(_store_url(store)) as opened:
+        token, row = issue_token(opened, role, name, region, enterprise)
+    scope = ", ".join(row.regions) or row.enterprise or "everything"
+    err_console.print(
+        f"token {row.token_id} ({row.role}: {scope}) for {row.name}:", highlight=False
+    )
+    sys.stdout.write(token + "\n")
+
+
+@token_app.command("list")
+def token_list(
+    store: StoreOption = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """List the tokens (never the tokens themselves): id, name, role, scope, created, revoked."""
+    with open_store(_store_url(store)) as opened:
+        rows = opened.tokens()
+    fields = ("token_id", "name", "role", "regions", "enterprise", "created_at", "revoked_at")
+    if format is OutputFormat.json:
+        listed = [
+            {f: list(r.regions) if f == "regions" else getattr(r, f) for f in fields} for r in rows
+        ]
+        sys.stdout.write(json.dumps(listed, ensure_ascii=False) + "\n")
+        return
+    table = RichTable(title="API tokens", caption=f"{len(rows)} token(s)")
+    for column in fields:
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r.token_id,
+            escape(r.name),
+            r.role,
+            ",".join(r.regions),
+            r.enterprise or "",
+            r.created_at,
+            r.revoked_at or "",
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id (`chainmap token list`).")],
+    store: StoreOption = None,
+) -> None:
+    """Revoke a token: calls with it are refused (401) from then on."""
+    from chainmap.access import revoke_token
+
+    with open_store(_store_url(store)) as opened:
+        revoke_token(opened, token_id)
+    err_console.print(f"revoked {token_id}", highlight=False)
