@@ -46,7 +46,7 @@ def search(
     bounds = bounds_of(caller, store, settings.max_depth, results)
     rows, total = store.search_enterprises(
         FirmQuery(
-            text=q.strip() or None if q else None,
+            text=(q or "").strip() or None,
             within_regions=bounds.regions,
             within=bounds.within,
             region=region,
