@@ -4,16 +4,17 @@ its own supplier tiers (up to the configured depth) and its direct customers."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from chainmap.access import Principal, Role
+from chainmap.records import EnterpriseRow, FirmQuery
 from chainmap.store import Store
 
 from .cache import Results
 from .computed import tree_read
 
-__all__ = ["Bounds", "bounds_of", "leader_tree", "led_chains"]
+__all__ = ["Bounds", "bounds_of", "leader_tree", "led_chains", "visible_firms"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,15 @@ class Bounds:
     @property
     def within(self) -> tuple[str, ...] | None:
         return None if self.firms is None else tuple(sorted(self.firms))
+
+
+def visible_firms(store: Store, bounds: Bounds, usccs: Iterable[str]) -> list[EnterpriseRow]:
+    """The firms among ``usccs`` within ``bounds``, read by a query bounded like the search."""
+    within = tuple(u for u in usccs if bounds.firms is None or u in bounds.firms)
+    rows, _ = store.search_enterprises(
+        FirmQuery(within=within, within_regions=bounds.regions, limit=len(within) or 1)
+    )
+    return rows
 
 
 def leader_tree(results: Results, store: Store, leader: str, depth: int) -> frozenset[str]:

@@ -15,7 +15,7 @@ from chainmap.records import FirmQuery
 from ..computed import tree_read
 from ..deps import FirmsCaller, ResultsDep, SettingsDep, StoreDep
 from ..schemas import Certificate, Enterprise, EnterpriseDetail, EnterprisePage
-from ..scope import bounds_of
+from ..scope import bounds_of, visible_firms
 
 router = APIRouter(tags=["enterprises"])
 
@@ -68,23 +68,11 @@ def enterprise(
     uscc: USCC, caller: FirmsCaller, store: StoreDep, settings: SettingsDep, results: ResultsDep
 ) -> EnterpriseDetail:
     bounds = bounds_of(caller, store, settings.max_depth, results)
-    if bounds.firms is not None and uscc not in bounds.firms:
-        raise not_found(uscc)
-    if not store.search_enterprises(
-        FirmQuery(within=(uscc,), within_regions=bounds.regions, limit=1)
-    )[0]:
+    if not visible_firms(store, bounds, [uscc]):
         raise not_found(uscc)
     graph = to_digraph(tree_read(results, store, uscc, 1))
     neighbours = sorted(set(graph.predecessors(uscc)) | set(graph.successors(uscc)))
-    # the neighbours the caller may see, by a query bounded like the search
-    visible, _ = store.search_enterprises(
-        FirmQuery(
-            within=tuple(n for n in neighbours if bounds.firms is None or n in bounds.firms),
-            within_regions=bounds.regions,
-            limit=len(neighbours) or 1,
-        )
-    )
-    shown = {row.uscc: Enterprise.of(row) for row in visible}
+    shown = {row.uscc: Enterprise.of(row) for row in visible_firms(store, bounds, neighbours)}
     attrs = graph.nodes[uscc]
     return EnterpriseDetail(
         uscc=uscc,

@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from chainmap.access import Role
-from chainmap.records import FirmQuery
 
 from ..computed import cached_json, tree_read
 from ..deps import ResultsDep, SettingsDep, StoreDep, TiersCaller
 from ..schemas import Enterprise, Tier, Tiers
-from ..scope import bounds_of
+from ..scope import bounds_of, visible_firms
 from .enterprises import USCC, not_found
 
 router = APIRouter(tags=["leaders"])
@@ -39,10 +38,7 @@ def tiers(
 
     def build() -> Tiers:
         read = tree_read(results, store, uscc, depth)
-        within = tuple(u for u in read.tiers if bounds.firms is None or u in bounds.firms)
-        visible, _ = store.search_enterprises(
-            FirmQuery(within=within, within_regions=bounds.regions, limit=len(within) or 1)
-        )
+        visible = visible_firms(store, bounds, read.tiers)
         if not any(row.uscc == uscc for row in visible):
             raise not_found(uscc)
         firms = [Tier(**Enterprise.of(r).model_dump(), tier=read.tiers[r.uscc]) for r in visible]
