@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from chainmap.access import Principal, Role
 from chainmap.analysis import (
+    FirmFigures,
     SegmentFigures,
     Weights,
     load_weights,
@@ -92,19 +93,7 @@ def _weak_links(
     min_score: float | None,
     top: int | None,
 ) -> WeakLinks:
-    if caller.role is Role.LEADER:
-        assert caller.enterprise is not None
-        if chain_id not in led_chains(results, store, caller.enterprise) or leader not in (
-            None,
-            caller.enterprise,
-        ):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"chain {chain_id!r} not found")
-        depth = settings.max_depth
-        _, figures = tree_analysis(results, store, caller.enterprise, depth, day, weights)
-    else:
-        graph, figures = chain_analysis(results, store, chain_id, day, weights)
-        chosen = set(leaders_to_analyse(graph, chain_id, leader))
-        figures = [f for f in figures if f.leader in chosen]
+    _, figures = chain_figures(caller, store, settings, results, chain_id, day, weights, leader)
     rows = select(
         (f for f in figures if bounds.admits(f.uscc, f.region_code)),
         min_score=weights.thresholds.min_score if min_score is None else min_score,
@@ -115,6 +104,33 @@ def _weak_links(
         top=top,
     )
     return WeakLinks(chain_id=chain_id, as_of=day, items=[WeakLink.of(f) for f in rows])
+
+
+def chain_figures(
+    caller: Principal,
+    store: Store,
+    settings: Settings,
+    results: Results,
+    chain_id: str,
+    day: date,
+    weights: Weights,
+    leader: str | None = None,
+) -> tuple[Any, list[FirmFigures]]:
+    """The graph and weak-link figures a caller's answers about a chain are made of: a leader's
+    own tree (of a chain it leads), or the chain with the figures of ``leader`` (all leaders
+    when None). The graph is the cached one: copy it before changing it."""
+    if caller.role is Role.LEADER:
+        assert caller.enterprise is not None
+        if chain_id not in led_chains(results, store, caller.enterprise) or leader not in (
+            None,
+            caller.enterprise,
+        ):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"chain {chain_id!r} not found")
+        depth = settings.max_depth
+        return tree_analysis(results, store, caller.enterprise, depth, day, weights)
+    graph, figures = chain_analysis(results, store, chain_id, day, weights)
+    chosen = set(leaders_to_analyse(graph, chain_id, leader))
+    return graph, [f for f in figures if f.leader in chosen]
 
 
 def _visible(

@@ -12,52 +12,24 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from chainmap.access import Principal, Role
-from chainmap.analysis import FirmFigures, Weights, load_weights
+from chainmap.analysis import load_weights
 from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store
 from chainmap.config import Settings
 from chainmap.enums import Lang, PlanFormat
 from chainmap.plans import body_capacities, load_measures, load_planning
 from chainmap.plans.plan import plan_for
 from chainmap.plans.render import render_html, render_markdown
-from chainmap.reports import batch_rows, json_text, leaders_to_analyse
+from chainmap.reports import batch_rows, json_text
 from chainmap.rules.regions import PROVINCES
 from chainmap.store import Store
 
-from ..cache import Results
-from ..computed import chain_analysis, tree_analysis
 from ..deps import AtlasesCaller, PlansCaller, ResultsDep, SettingsDep, StoreDep
-from ..scope import led_chains
-from .analysis import ChainId
+from .analysis import ChainId, chain_figures
 from .enterprises import USCC
 
 router = APIRouter(tags=["plans and atlases"])
 
 _HTML = {"content": {"text/html": {}}, "description": "one self-contained HTML page"}
-
-
-def _chain_figures(
-    caller: Principal,
-    store: Store,
-    settings: Settings,
-    results: Results,
-    chain_id: str,
-    day: date,
-    weights: Weights,
-) -> tuple[Any, list[FirmFigures]]:
-    """The graph and weak-link figures a plan is made of: a leader's own tree, or the chain."""
-    if caller.role is Role.LEADER:
-        assert caller.enterprise is not None
-        if chain_id not in led_chains(results, store, caller.enterprise):
-            raise _missing(f"chain {chain_id!r}")
-        tree, figures = tree_analysis(
-            results, store, caller.enterprise, settings.max_depth, day, weights
-        )
-        graph = tree.copy()  # the cached tree stays as it was read
-        graph.graph["chains"] = [c for c in store.chains() if c.chain_id == chain_id]
-        return graph, figures
-    graph, figures = chain_analysis(results, store, chain_id, day, weights)
-    leaders_to_analyse(graph, chain_id, None)  # a chain without a leader among its firms: 404
-    return graph, figures
 
 
 def _missing(what: str) -> HTTPException:
@@ -81,7 +53,10 @@ def plan(
 ) -> Response:
     weights, rules, measures = load_weights(settings.weights), load_planning(), load_measures()
     day = as_of or date.today()
-    graph, figures = _chain_figures(caller, store, settings, results, chain_id, day, weights)
+    graph, figures = chain_figures(caller, store, settings, results, chain_id, day, weights)
+    if caller.role is Role.LEADER:  # the plan names its chain; the cached tree stays as read
+        graph = graph.copy()
+        graph.graph["chains"] = [c for c in store.chains() if c.chain_id == chain_id]
     bodies = body_capacities(store.bodies(), rules)
     built = plan_for(graph, figures, day, weights, rules, bodies, measures)
     if format is PlanFormat.json:
@@ -206,5 +181,5 @@ def batches(
     the chain's coverage before and after; a leader's over its own tree."""
     weights, rules = load_weights(settings.weights), load_planning()
     day = as_of or date.today()
-    _, figures = _chain_figures(caller, store, settings, results, chain_id, day, weights)
+    _, figures = chain_figures(caller, store, settings, results, chain_id, day, weights)
     return batch_rows(figures, rules, body_capacities(store.bodies(), rules))
