@@ -71,12 +71,19 @@ class RuleViolation(DataError, ValueError):
     """One value breaks a registry rule (USCC, region code, industry code, status ...).
 
     ``code`` is a short machine-readable name of the rule, e.g. ``uscc_check_character``.
-    It is a ``ValueError`` too, so pydantic validators report it as a field error.
+    ``message`` is the English text (``str(error)``), ``zh`` the same in Chinese, which is what a
+    bureau's user reads by default; both say what was expected. It is a ``ValueError`` too, so
+    pydantic validators report it as a field error.
     """
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, zh: str | None = None) -> None:
         self.code = code
+        self.zh = zh if zh is not None else message
         super().__init__(message)
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else str(self)
 
 
 class ValidationFailed(DataError):
