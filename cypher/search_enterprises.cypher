@@ -10,7 +10,7 @@ WHERE ($text IS NULL OR e.name CONTAINS $text OR e.uscc STARTS WITH $text)
   AND ($sizes IS NULL OR e.size IN $sizes)
   AND ($certified IS NULL OR $certified = EXISTS {
         MATCH (e)-[:HOLDS]->(c:Certificate)
-        WHERE c.status = $valid AND c.issued_on <= $on AND $on < c.expires_on
+        WHERE c.status = $valid AND c.issued_on <= $on AND $on <= c.expires_on
       })
 WITH e ORDER BY e.uscc
 WITH collect(e) AS found

@@ -19,7 +19,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -374,8 +374,16 @@ LATER = date(2026, 1, 1)
         pytest.param(
             [cert("P", "valid", OLD, date(2024, 5, 1))], CertState.EXPIRED, "P", id="past-expiry"
         ),
-        # a certificate expiring on the date itself no longer protects
-        pytest.param([cert("P", "valid", OLD, AS_OF)], CertState.EXPIRED, "P", id="expires-today"),
+        # the expiry date is the last day in force: expiring on it, expired the day after
+        pytest.param(
+            [cert("P", "valid", OLD, AS_OF)], CertState.EXPIRING, "P", id="expires-today"
+        ),
+        pytest.param(
+            [cert("P", "valid", OLD, AS_OF - timedelta(days=1))],
+            CertState.EXPIRED,
+            "P",
+            id="expired-yesterday",
+        ),
         pytest.param(
             [cert("F", "valid", date(2024, 6, 2), LATER)], CertState.NONE, None, id="issued-later"
         ),

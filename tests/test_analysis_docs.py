@@ -265,6 +265,7 @@ CERT_CASES: list[tuple[str, list[tuple[str, str, str, str]]]] = [
     ("in force, expires in 91 days", [("X-1", "valid", "2022-09-29", "2025-09-29")]),
     ("issued on the day", [("X-1", "valid", "2025-06-30", "2028-06-29")]),
     ("valid status, expires on the day", [("X-1", "valid", "2022-06-30", "2025-06-30")]),
+    ("valid status, expired the day before", [("X-1", "valid", "2022-06-29", "2025-06-29")]),
     ("status expired", [("X-1", "expired", "2021-01-01", "2024-01-01")]),
     ("suspended", [("X-1", "suspended", "2024-01-01", "2027-01-01")]),
     ("withdrawn", [("X-1", "withdrawn", "2024-01-01", "2027-01-01")]),

@@ -3,7 +3,7 @@ the column (pydantic ``loc``) that holds them. Expected values are worked out by
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -431,7 +431,8 @@ def test_expiry_before_issue_is_rejected_naming_both_dates() -> None:
 def test_expiry_on_the_issue_day_is_allowed() -> None:
     same_day = Certificate.model_validate(certificate(expires_on="2024-01-05"))
     assert same_day.expires_on == same_day.issued_on == JAN_5
-    assert not same_day.in_force(JAN_5)  # expires on D: it does not protect on D
+    assert same_day.in_force(JAN_5)  # its one day in force: expires_on is the last day
+    assert not same_day.in_force(JAN_5 + timedelta(days=1))
 
 
 @pytest.mark.parametrize(
@@ -461,7 +462,8 @@ def test_unknown_status_is_rejected_in_its_column() -> None:
         (date(2024, 1, 5), "有效", True),  # issued that day
         (date(2024, 1, 4), "有效", False),  # the day before issue
         (date(2027, 1, 3), "有效", True),  # the day before expiry
-        (date(2027, 1, 4), "有效", False),  # the expiry day
+        (date(2027, 1, 4), "有效", True),  # the expiry day: the last day in force
+        (date(2027, 1, 5), "有效", False),  # the day after expiry
         (date(2025, 6, 1), "暂停", False),
         (date(2025, 6, 1), "撤销", False),
         (date(2025, 6, 1), "注销", False),
@@ -479,7 +481,9 @@ def test_certificate_in_force(on: date, status: str, expected: bool) -> None:
         (30, date(2026, 12, 5), "有效", True),  # expiry 2027-01-04 is exactly 30 days away
         (30, date(2026, 12, 4), "有效", False),  # 31 days away
         (30, date(2027, 1, 3), "有效", True),  # 1 day away
-        (30, date(2027, 1, 4), "有效", False),  # expires today: not in force
+        (30, date(2027, 1, 4), "有效", True),  # expires today: its last day in force
+        (0, date(2027, 1, 4), "有效", True),
+        (30, date(2027, 1, 5), "有效", False),  # expired yesterday
         (30, date(2027, 2, 1), "有效", False),  # already expired
         (30, date(2026, 12, 20), "暂停", False),  # not in force, so not "expiring"
     ],

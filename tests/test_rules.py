@@ -700,11 +700,11 @@ DAY = timedelta(days=1)
     ("issued_on", "expires_on", "expected"),
     [
         (D, D + 3 * 365 * DAY, True),  # issued on D
-        (D - 100 * DAY, D, False),  # expires on D: no longer protects on D
+        (D - 100 * DAY, D, True),  # expires on D: its last day in force
         (D - 100 * DAY, D + DAY, True),  # expires the day after
         (D + DAY, D + 1000 * DAY, False),  # issued the day after
         (D - 1000 * DAY, D - DAY, False),  # expired yesterday
-        (D, D, False),  # issued and expiring the same day
+        (D, D, True),  # issued and expiring the same day: in force on that one day
     ],
 )
 def test_in_force_date_boundaries(issued_on: date, expires_on: date, expected: bool) -> None:
@@ -733,10 +733,11 @@ def test_only_valid_certificates_are_in_force(status: CertStatus) -> None:
         (D + DAY, 30, True),
         (D + DAY, 1, True),
         (D + 2 * DAY, 1, False),
-        (D, 30, False),  # expires today: already not in force
+        (D, 30, True),  # expires today: its last day in force
         (D - DAY, 30, False),  # already expired
         (D - 400 * DAY, 1000, False),
-        (D, 0, False),
+        (D, 0, True),
+        (D + DAY, 0, False),
     ],
 )
 def test_expires_within_boundaries(expires_on: date, days: int, expected: bool) -> None:

@@ -42,6 +42,16 @@ def test_filters(url: str) -> None:
     assert found(url, certified=True, on=date(2026, 12, 1)) == ([LEADER], 1)
 
 
+def test_a_certificate_is_in_force_on_its_expiry_day(url: str) -> None:
+    # A's certificate: 有效期至 2026-11-30, the last day it protects A
+    assert found(url, certified=True, on=date(2026, 11, 30)) == (sorted([LEADER, TIER1_A]), 2)
+    assert found(url, certified=True, on=date(2026, 12, 1)) == ([LEADER], 1)
+    assert TIER1_A in found(url, certified=False, on=date(2026, 12, 1))[0]
+    # and from its issue day 2023-12-01, not the day before
+    assert TIER1_A in found(url, certified=True, on=date(2023, 12, 1))[0]
+    assert TIER1_A not in found(url, certified=True, on=date(2023, 11, 30))[0]
+
+
 def test_bounds_of_the_caller_are_part_of_the_query(url: str) -> None:
     assert found(url, within_regions=("34", "11")) == (sorted([TIER2, DEALER]), 2)
     assert found(url, within_regions=()) == ([], 0)

@@ -80,10 +80,17 @@ def parse_standard(raw: str) -> tuple[str, str | None]:
 
 
 def in_force(status: CertStatus, issued_on: date, expires_on: date, on: date) -> bool:
-    """A certificate protects a firm on ``on`` only when valid, issued on or before it and expiring after it."""
-    return status is CertStatus.VALID and issued_on <= on < expires_on
+    """A certificate protects a firm on ``on`` when valid, issued on or before ``on``, and ``on``
+    is on or before its expiry date (有效期至 is the last day in force, not the first day out).
+
+    >>> in_force(CertStatus.VALID, date(2024, 3, 1), date(2027, 2, 28), date(2027, 2, 28))
+    True
+    >>> in_force(CertStatus.VALID, date(2024, 3, 1), date(2027, 2, 28), date(2027, 3, 1))
+    False
+    """
+    return status is CertStatus.VALID and issued_on <= on <= expires_on
 
 
 def expires_within(expires_on: date, days: int, on: date) -> bool:
-    """True when the certificate's expiry falls after ``on`` and within ``days`` of it."""
-    return on < expires_on <= on + timedelta(days=days)
+    """True when the certificate's last day in force is ``on`` or one of the ``days`` days after it."""
+    return on <= expires_on <= on + timedelta(days=days)

@@ -221,7 +221,7 @@ WITH found AS (
     AND (:certified IS NULL OR :certified = EXISTS (
           SELECT 1 FROM certificates AS c
           WHERE c.uscc = e.uscc AND c.status = 'valid'
-            AND c.issued_on <= :on AND :on < c.expires_on))
+            AND c.issued_on <= :on AND :on <= c.expires_on))
 ),
 total AS (SELECT count(*) AS n FROM found),
 page AS (SELECT * FROM found ORDER BY uscc LIMIT :limit OFFSET :offset)
