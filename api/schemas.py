@@ -84,10 +84,14 @@ class Certificate(BaseModel):
     standard: str
     standard_version: str | None
     body_id: str
-    status: str
+    status: str = Field(
+        description="valid, suspended, withdrawn (撤销), cancelled (注销), expired or unknown"
+    )
     issued_on: date
-    expires_on: date
+    expires_on: date = Field(description="有效期至: the last day the certificate is in force")
     scope: str | None
+    last_audit_on: date | None = Field(None, description="the latest surveillance audit")
+    status_since: date | None = Field(None, description="the day the status took effect")
 
     @classmethod
     def of(cls, row: CertificateRow) -> Certificate:
@@ -100,6 +104,8 @@ class Certificate(BaseModel):
             issued_on=row.issued_on,
             expires_on=row.expires_on,
             scope=row.scope,
+            last_audit_on=row.last_audit_on,
+            status_since=row.status_since,
         )
 
 

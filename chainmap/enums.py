@@ -44,12 +44,16 @@ _STAGE_ZH = {Stage.UPSTREAM: "上游", Stage.MIDSTREAM: "中游", Stage.DOWNSTRE
 
 
 class CertStatus(StrEnum):
-    """Status of a QMS certificate as the national certificate registry states it."""
+    """Status of a QMS certificate as the national certificate registry states it.
+
+    ``withdrawn`` is 撤销, the certification body's withdrawal (ISO/IEC 17021-1; some English texts
+    say revoked); ``cancelled`` is 注销, at the holder's request or on expiry.
+    """
 
     VALID = "valid"
     SUSPENDED = "suspended"
-    REVOKED = "revoked"
     WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
     EXPIRED = "expired"
     UNKNOWN = "unknown"
 
@@ -61,8 +65,8 @@ class CertStatus(StrEnum):
 _STATUS_ZH = {
     CertStatus.VALID: "有效",
     CertStatus.SUSPENDED: "暂停",
-    CertStatus.REVOKED: "撤销",
-    CertStatus.WITHDRAWN: "注销",
+    CertStatus.WITHDRAWN: "撤销",
+    CertStatus.CANCELLED: "注销",
     CertStatus.EXPIRED: "过期",
     CertStatus.UNKNOWN: "未知",
 }

@@ -247,7 +247,12 @@ class SupplyLink(BaseModel):
 
 
 class Certificate(BaseModel):
-    """A QMS certificate. The standard is kept apart from its version (GB/T 19001 / 2016)."""
+    """A QMS certificate. The standard is kept apart from its version (GB/T 19001 / 2016).
+
+    ``expires_on`` (有效期至) is the last day in force. ``last_audit_on`` (最近监督审核日期) is the
+    latest surveillance audit, ``status_since`` (状态变更日期) the day the status took effect; both
+    are optional.
+    """
 
     model_config = _MODEL
     cert_no: Key
@@ -260,6 +265,8 @@ class Certificate(BaseModel):
     expires_on: Day
     scope: str | None = None
     grade: str | None = None
+    last_audit_on: Day | None = None
+    status_since: Day | None = None
 
     @model_validator(mode="before")
     @classmethod

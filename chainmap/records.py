@@ -113,11 +113,13 @@ class CertificateRow(NamedTuple):
     standard: str
     standard_version: str | None
     body_id: str
-    status: str
+    status: str  # a CertStatus value
     issued_on: date
-    expires_on: date
+    expires_on: date  # 有效期至: the last day in force
     scope: str | None
     grade: str | None
+    last_audit_on: date | None = None  # 最近监督审核日期, None when not recorded
+    status_since: date | None = None  # 状态变更日期: the day the status took effect, if known
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,5 +13,7 @@ CREATE (e)-[:HOLDS]->(x:Certificate {
   issued_on: row.issued_on,
   expires_on: row.expires_on,
   scope: row.scope,
-  grade: row.grade
+  grade: row.grade,
+  last_audit_on: row.last_audit_on,
+  status_since: row.status_since
 })-[:ISSUED_BY]->(b)

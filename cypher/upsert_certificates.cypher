@@ -11,7 +11,9 @@ SET x.uscc = row.uscc,
     x.issued_on = row.issued_on,
     x.expires_on = row.expires_on,
     x.scope = row.scope,
-    x.grade = row.grade
+    x.grade = row.grade,
+    x.last_audit_on = row.last_audit_on,
+    x.status_since = row.status_since
 MERGE (e)-[:HOLDS]->(x)
 MERGE (x)-[:ISSUED_BY]->(b)
 WITH x, e, b

@@ -6,7 +6,7 @@ dependence = min(1, 0.5 x min(1, exposure / 0.05) + 0.3 [single point of failure
                  + 0.2 [single source] + 0.1 [concentrated]),
 risk = min(1, 0.8 x certification_risk[state] + 0.2 x (5 - maturity) / 4), maturity gap 0.5
 when unknown; certification risk: valid 0, expiring 0.5, suspended 0.8, expired 0.9,
-withdrawn 0.9, revoked 1, none 1.
+cancelled 0.9, withdrawn 1, none 1.
 """
 
 from __future__ import annotations
@@ -361,9 +361,11 @@ LATER = date(2026, 1, 1)
         pytest.param(
             [cert("S", "suspended", OLD, LATER)], CertState.SUSPENDED, "S", id="suspended"
         ),
-        pytest.param([cert("R", "revoked", OLD, LATER)], CertState.REVOKED, "R", id="revoked"),
         pytest.param(
             [cert("W", "withdrawn", OLD, LATER)], CertState.WITHDRAWN, "W", id="withdrawn"
+        ),
+        pytest.param(
+            [cert("C", "cancelled", OLD, LATER)], CertState.CANCELLED, "C", id="cancelled"
         ),
         pytest.param(
             [cert("X", "expired", OLD, date(2024, 1, 1))],
@@ -375,9 +377,7 @@ LATER = date(2026, 1, 1)
             [cert("P", "valid", OLD, date(2024, 5, 1))], CertState.EXPIRED, "P", id="past-expiry"
         ),
         # the expiry date is the last day in force: expiring on it, expired the day after
-        pytest.param(
-            [cert("P", "valid", OLD, AS_OF)], CertState.EXPIRING, "P", id="expires-today"
-        ),
+        pytest.param([cert("P", "valid", OLD, AS_OF)], CertState.EXPIRING, "P", id="expires-today"),
         pytest.param(
             [cert("P", "valid", OLD, AS_OF - timedelta(days=1))],
             CertState.EXPIRED,
@@ -390,10 +390,10 @@ LATER = date(2026, 1, 1)
         pytest.param([cert("V", "valid", AS_OF, LATER)], CertState.VALID, "V", id="issued-today"),
         pytest.param([cert("U", "unknown", OLD, LATER)], CertState.NONE, None, id="unknown"),
         pytest.param([], CertState.NONE, None, id="no-certificate"),
-        # the in-force certificate wins over a later revoked one
+        # the in-force certificate wins over a later withdrawn one
         pytest.param(
             [
-                cert("R", "revoked", date(2023, 1, 1), LATER),
+                cert("R", "withdrawn", date(2023, 1, 1), LATER),
                 cert("V", "valid", OLD, date(2025, 1, 1)),
             ],
             CertState.VALID,
@@ -441,7 +441,8 @@ def test_certification_expiring_days_parameter() -> None:
 
 def test_protected_states() -> None:
     assert {s for s in CertState if s.protected} == {CertState.VALID, CertState.EXPIRING}
-    assert CertState.REVOKED.label_zh == "撤销"
+    assert CertState.WITHDRAWN.label_zh == "撤销"
+    assert CertState.CANCELLED.label_zh == "注销"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -450,7 +451,7 @@ def test_protected_states() -> None:
 #
 #   L buys 电池 from P (0.5) and Q (0.5); P buys 电芯 from U only, Q buys 电芯 from V only.
 #   P: no certificate, maturity 3; Q: valid certificate, maturity 4;
-#   U: revoked certificate, maturity 1; V: valid certificate, maturity 5.
+#   U: withdrawn (撤销) certificate, maturity 1; V: valid certificate, maturity 5.
 #
 #   exposure: P, Q, U, V all 0.5 (>= 0.05: high exposure, full 0.5 weight)
 #   L's purchases: HHI 2500 + 2500 = 5000 >= 1800 and P, Q hold 0.5 >= 0.5: both concentrated
@@ -481,7 +482,7 @@ def battery_chain() -> nx.DiGraph:
             ],
             certificates=[
                 cert("Q-1", "valid", OLD, LATER, uscc="Q"),
-                cert("U-1", "revoked", OLD, LATER, uscc="U"),
+                cert("U-1", "withdrawn", OLD, LATER, uscc="U"),
                 cert("V-1", "valid", OLD, LATER, uscc="V"),
                 cert("V-0", "expired", date(2015, 1, 1), date(2018, 1, 1), uscc="V"),
             ],
@@ -527,7 +528,7 @@ def test_battery_chain_scores_and_reasons() -> None:
         "concentrated",
     )
     assert got["U"].reasons == (
-        "certificate_revoked",
+        "certificate_withdrawn",
         "single_source",
         "high_exposure",
         "low_maturity",
@@ -536,7 +537,7 @@ def test_battery_chain_scores_and_reasons() -> None:
     assert got["V"].reasons == ("single_source", "high_exposure")
     assert {u: f.certification for u, f in got.items()} == {
         "P": "none",
-        "U": "revoked",
+        "U": "withdrawn",
         "Q": "valid",
         "V": "valid",
     }
@@ -576,7 +577,7 @@ def test_battery_chain_explanations() -> None:
     assert "质量管理成熟度仅为 1 级" in got["U"].explanation_zh
     # only the first letter is raised: "QMS" stays upper case
     assert got["U"].explanation_en == (
-        "Its certificate was revoked; sole supplier of 1 purchase; 50.0% of the leader's "
+        "Its certificate was withdrawn; sole supplier of 1 purchase; 50.0% of the leader's "
         "purchases flow through it; its QMS maturity is only level 1."
     )
     assert p.explanation_en.startswith("Holds no QMS certificate in force; ")

@@ -62,14 +62,14 @@ FIRMS: dict[str, tuple[str, str, str, str, str, int | None, list[tuple[str, str,
     "B": ("电芯与壳体", "parts", "320583", "C3841", "small", 3, [
         ("B-1", "valid", "2022-08-16", "2025-08-15")]),
     "H": ("包装材料", "parts", "340102", "C2231", "micro", 3, [
-        ("H-1", "withdrawn", "2022-03-01", "2025-02-28")]),
+        ("H-1", "cancelled", "2022-03-01", "2025-02-28")]),
     "C": ("正极材料", "cathode", "340122", "C2613", "small", 2, [
         ("C-1", "suspended", "2023-01-10", "2026-01-09"),
         ("C-2", "valid", "2025-09-01", "2028-08-31")]),
     "E": ("正极材料", "cathode", "340181", "C2613", "small", 3, [
         ("E-1", "unknown", "2024-02-01", "2027-01-31")]),
     "G": ("正极材料", "cathode", "441900", "C2613", "small", 2, [
-        ("G-1", "revoked", "2023-06-01", "2026-05-31")]),
+        ("G-1", "withdrawn", "2023-06-01", "2026-05-31")]),
     "D": ("锂盐", "minerals", "360902", "C2613", "micro", None, []),
     "F": ("铝材", "minerals", "340123", "C3252", "micro", 1, [
         ("F-1", "valid", "2022-04-01", "2025-03-31")]),
@@ -268,8 +268,8 @@ CERT_CASES: list[tuple[str, list[tuple[str, str, str, str]]]] = [
     ("valid status, expired the day before", [("X-1", "valid", "2022-06-29", "2025-06-29")]),
     ("status expired", [("X-1", "expired", "2021-01-01", "2024-01-01")]),
     ("suspended", [("X-1", "suspended", "2024-01-01", "2027-01-01")]),
-    ("withdrawn", [("X-1", "withdrawn", "2024-01-01", "2027-01-01")]),
-    ("revoked", [("X-1", "revoked", "2024-01-01", "2027-01-01")]),
+    ("cancelled (注销)", [("X-1", "cancelled", "2024-01-01", "2027-01-01")]),
+    ("withdrawn (撤销)", [("X-1", "withdrawn", "2024-01-01", "2027-01-01")]),
     ("status unknown", [("X-1", "unknown", "2024-01-01", "2027-01-01")]),
     ("issued after the day", [("X-1", "valid", "2025-07-01", "2028-06-30")]),
     ("no certificate", []),
@@ -280,10 +280,10 @@ CERT_CASES: list[tuple[str, list[tuple[str, str, str, str]]]] = [
         ("X-1", "valid", "2023-01-01", "2026-01-01"),
         ("X-2", "valid", "2022-09-01", "2025-08-01")]),
     ("none in force: the latest issued", [
-        ("X-1", "revoked", "2022-01-01", "2025-01-01"),
+        ("X-1", "withdrawn", "2022-01-01", "2025-01-01"),
         ("X-2", "expired", "2021-01-01", "2024-01-01")]),
     ("the latest issued has status unknown", [
-        ("X-1", "revoked", "2022-01-01", "2025-01-01"),
+        ("X-1", "withdrawn", "2022-01-01", "2025-01-01"),
         ("X-2", "unknown", "2023-01-01", "2026-01-01")]),
 ]  # fmt: skip
 

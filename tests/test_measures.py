@@ -52,7 +52,7 @@ def test_default_rules() -> None:
         row("B", size="medium", maturity=4, certification="valid"),
         row("C", size="small", maturity=2, certification="expiring"),
         row("D", size="small", maturity=3, certification="valid"),
-        row("E", size="large", certification="revoked", single_point_of_failure=True),
+        row("E", size="large", certification="withdrawn", single_point_of_failure=True),
         row("F", size=None, maturity=None, certification="valid"),
     )
     assert got["A"] == ("qms_awareness", "standard_adoption", "certification")

@@ -440,12 +440,13 @@ def test_expiry_on_the_issue_day_is_allowed() -> None:
     [
         ("有效", CertStatus.VALID),
         ("暂停", CertStatus.SUSPENDED),
-        ("撤销", CertStatus.REVOKED),
-        ("注销", CertStatus.WITHDRAWN),
+        ("撤销", CertStatus.WITHDRAWN),
+        ("注销", CertStatus.CANCELLED),
         ("失效", CertStatus.EXPIRED),
         ("未知", CertStatus.UNKNOWN),
         ("Expired", CertStatus.EXPIRED),
-        (CertStatus.REVOKED, CertStatus.REVOKED),
+        (CertStatus.WITHDRAWN, CertStatus.WITHDRAWN),
+        (CertStatus.CANCELLED, CertStatus.CANCELLED),
     ],
 )
 def test_certificate_status(raw: Any, expected: CertStatus) -> None:

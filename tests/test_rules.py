@@ -604,21 +604,34 @@ def test_missing_values_give_none_unless_one_value_decides_micro(
     [
         ("有效", CertStatus.VALID),
         ("暂停", CertStatus.SUSPENDED),
-        ("撤销", CertStatus.REVOKED),
-        ("注销", CertStatus.WITHDRAWN),
+        ("撤销", CertStatus.WITHDRAWN),
+        ("注销", CertStatus.CANCELLED),
         ("过期", CertStatus.EXPIRED),
         ("失效", CertStatus.EXPIRED),
         ("未知", CertStatus.UNKNOWN),
         ("valid", CertStatus.VALID),
         ("suspended", CertStatus.SUSPENDED),
-        ("revoked", CertStatus.REVOKED),
+        ("revoked", CertStatus.WITHDRAWN),  # ISO/IEC 17021-1 says withdrawn; some texts revoked
         ("withdrawn", CertStatus.WITHDRAWN),
+        ("cancelled", CertStatus.CANCELLED),
+        ("canceled", CertStatus.CANCELLED),
         ("expired", CertStatus.EXPIRED),
         ("unknown", CertStatus.UNKNOWN),
         ("VALID", CertStatus.VALID),
         ("Suspended", CertStatus.SUSPENDED),
-        ("REVOKED", CertStatus.REVOKED),
+        ("REVOKED", CertStatus.WITHDRAWN),
         ("Withdrawn", CertStatus.WITHDRAWN),
+        ("Cancelled", CertStatus.CANCELLED),
+        # the forms people type
+        ("有效期内", CertStatus.VALID),
+        ("已暂停", CertStatus.SUSPENDED),
+        ("暂停使用", CertStatus.SUSPENDED),
+        ("已撤销", CertStatus.WITHDRAWN),
+        ("撤消", CertStatus.WITHDRAWN),
+        ("已注销", CertStatus.CANCELLED),
+        ("已过期", CertStatus.EXPIRED),
+        ("已失效", CertStatus.EXPIRED),
+        ("过期失效", CertStatus.EXPIRED),
         ("eXpIrEd", CertStatus.EXPIRED),
         ("Unknown", CertStatus.UNKNOWN),
         (" 有效 ", CertStatus.VALID),
@@ -629,7 +642,7 @@ def test_status_words_map_to_statuses(word: str, expected: CertStatus) -> None:
     assert parse_status(word) is expected
 
 
-@pytest.mark.parametrize("word", ["paused", "有效期", "", "valid!", "暂"])
+@pytest.mark.parametrize("word", ["paused", "有效期", "", "valid!", "暂", "正常"])
 def test_unknown_status_word_is_rejected_listing_the_accepted_words(word: str) -> None:
     with pytest.raises(RuleViolation) as caught:
         parse_status(word)
@@ -647,10 +660,12 @@ def test_unknown_status_word_is_rejected_listing_the_accepted_words(word: str) -
         "suspended",
         "revoked",
         "withdrawn",
+        "cancelled",
         "expired",
         "unknown",
     ):
         assert accepted in message
+    assert word.strip() in caught.value.zh and "撤销" in caught.value.zh
 
 
 @pytest.mark.parametrize(
@@ -715,8 +730,8 @@ def test_in_force_date_boundaries(issued_on: date, expires_on: date, expected: b
     "status",
     [
         CertStatus.SUSPENDED,
-        CertStatus.REVOKED,
         CertStatus.WITHDRAWN,
+        CertStatus.CANCELLED,
         CertStatus.EXPIRED,
         CertStatus.UNKNOWN,
     ],

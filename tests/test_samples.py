@@ -269,8 +269,8 @@ def test_certification_rates_by_firm(data: dict[str, Table]) -> None:
     assert rate[CertStatus.VALID] == pytest.approx(0.50, abs=0.05)
     assert rate[CertStatus.EXPIRED] == pytest.approx(0.10, abs=0.03)
     assert rate[CertStatus.SUSPENDED] == pytest.approx(0.05, abs=0.02)
-    assert rate[CertStatus.REVOKED] == pytest.approx(0.02, abs=0.015)
-    assert rate[CertStatus.WITHDRAWN] == pytest.approx(0.03, abs=0.015)
+    assert rate[CertStatus.WITHDRAWN] == pytest.approx(0.02, abs=0.015)
+    assert rate[CertStatus.CANCELLED] == pytest.approx(0.03, abs=0.015)
     assert rate[None] == pytest.approx(0.30, abs=0.05)
     renewed = [c for c in held.values() if len(c) == 2]
     assert renewed and len(renewed) < 0.1 * len(firms)

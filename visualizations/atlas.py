@@ -72,8 +72,8 @@ STATE_COLOURS: dict[str, tuple[str, str]] = {
     CertState.EXPIRING: ("#fdd835", "#9e8600"),
     CertState.SUSPENDED: ("#fb8c00", "#a65c00"),
     CertState.EXPIRED: ("#e53935", "#8e1b18"),
-    CertState.WITHDRAWN: ("#8e24aa", "#4a126a"),
-    CertState.REVOKED: ("#6d1b1b", "#2b0a0a"),
+    CertState.CANCELLED: ("#8e24aa", "#4a126a"),
+    CertState.WITHDRAWN: ("#6d1b1b", "#2b0a0a"),
     CertState.NONE: ("#b0bec5", "#546e7a"),
 }
 #: group coverage bands: share of firms with a certificate in force

@@ -21,8 +21,8 @@ class CertState(StrEnum):
     EXPIRING = "expiring"
     SUSPENDED = "suspended"
     EXPIRED = "expired"
-    WITHDRAWN = "withdrawn"
-    REVOKED = "revoked"
+    CANCELLED = "cancelled"  # 注销
+    WITHDRAWN = "withdrawn"  # 撤销
     NONE = "none"
 
     @property
@@ -40,15 +40,15 @@ _LABEL_ZH = {
     CertState.EXPIRING: "即将到期",
     CertState.SUSPENDED: "暂停",
     CertState.EXPIRED: "过期",
-    CertState.WITHDRAWN: "注销",
-    CertState.REVOKED: "撤销",
+    CertState.CANCELLED: "注销",
+    CertState.WITHDRAWN: "撤销",
     CertState.NONE: "无证书",
 }
 _STATUS = {s.value: s for s in CertStatus}  # a dict look-up: CertStatus(value) is slow
 _BY_STATUS = {
     CertStatus.SUSPENDED: CertState.SUSPENDED,
-    CertStatus.REVOKED: CertState.REVOKED,
     CertStatus.WITHDRAWN: CertState.WITHDRAWN,
+    CertStatus.CANCELLED: CertState.CANCELLED,
     CertStatus.EXPIRED: CertState.EXPIRED,
     CertStatus.VALID: CertState.EXPIRED,  # valid by its status, but past its expiry date
 }
@@ -69,7 +69,7 @@ def certification(
 
     A certificate in force decides it (the one expiring last): ``expiring`` when it expires within
     ``expiring_days``, else ``valid``. Without one, the latest certificate issued on or before
-    ``on`` with a known status gives ``suspended``, ``revoked``, ``withdrawn`` or ``expired`` (a
+    ``on`` with a known status gives ``suspended``, ``withdrawn``, ``cancelled`` or ``expired`` (a
     valid status past its expiry date is expired). Certificates of unknown status count as no
     certificate. Nothing else issued by ``on``: ``none``.
     """

@@ -27,8 +27,8 @@ _EPS = 1e-9
 #: reason codes, in the order they are listed, with their Chinese and English labels
 REASONS: dict[str, tuple[str, str]] = {
     "uncertified": ("无有效质量管理体系认证证书", "holds no QMS certificate"),
-    "certificate_revoked": ("认证证书已被撤销", "its certificate was revoked"),
-    "certificate_withdrawn": ("认证证书已注销", "its certificate was withdrawn"),
+    "certificate_withdrawn": ("认证证书已被撤销", "its certificate was withdrawn"),
+    "certificate_cancelled": ("认证证书已注销", "its certificate was cancelled"),
     "certificate_expired": ("认证证书已过期", "its certificate has expired"),
     "certificate_suspended": ("认证证书被暂停", "its certificate is suspended"),
     "certificate_expiring": ("认证证书即将到期", "its certificate expires soon"),
@@ -40,8 +40,8 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 _CERT_REASON = {
     CertState.NONE: "uncertified",
-    CertState.REVOKED: "certificate_revoked",
     CertState.WITHDRAWN: "certificate_withdrawn",
+    CertState.CANCELLED: "certificate_cancelled",
     CertState.EXPIRED: "certificate_expired",
     CertState.SUSPENDED: "certificate_suspended",
     CertState.EXPIRING: "certificate_expiring",

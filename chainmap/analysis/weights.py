@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chainmap.config import Section, layered_toml
 
@@ -26,13 +27,26 @@ class Risk(Section):
 
 
 class CertificationRisk(Section):
+    """Risk by certification state. ``withdrawn`` is 撤销 and ``cancelled`` 注销 (ISO/IEC 17021-1)."""
+
     valid: float = _Unit
     expiring: float = _Unit
     suspended: float = _Unit
     expired: float = _Unit
-    withdrawn: float = _Unit
-    revoked: float = _Unit
+    cancelled: float = _Unit  # 注销
+    withdrawn: float = _Unit  # 撤销
     none: float = _Unit
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        # a file written when 撤销 was called revoked and 注销 withdrawn would now mean otherwise
+        if isinstance(data, dict) and "revoked" in data:
+            raise ValueError(
+                "revoked is now called withdrawn (撤销), and 注销 is cancelled: rename revoked "
+                "to withdrawn, and a withdrawn written for 注销 to cancelled"
+            )
+        return data
 
 
 class Thresholds(Section):

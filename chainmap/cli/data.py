@@ -58,7 +58,7 @@ def generate(
 
     Chains such as 新能源汽车, 光伏, 纺织服装, 智能家电 and 医疗器械, with leaders, several
     supplier tiers, real region and industry codes and a mix of valid, expired, suspended,
-    revoked and missing certificates. Same arguments, same bytes.
+    withdrawn and missing certificates. Same arguments, same bytes.
     """
     from chainmap.samples import REFERENCE_DATE, generate_dataset
 

@@ -86,6 +86,8 @@ SPECS: tuple[TableSpec, ...] = (
             "expires_on",
             "scope",
             "grade",
+            "last_audit_on",
+            "status_since",
         ),
         ("cert_no", "uscc", "standard", "body", "status", "issued_on", "expires_on"),
     ),

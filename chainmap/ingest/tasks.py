@@ -290,6 +290,8 @@ def _certificate(check: _Check, label: str, row: int, item: Certificate) -> None
         item.expires_on,
         item.scope,
         item.grade,
+        item.last_audit_on,
+        item.status_since,
     )
     if check.first_time(label, row, item.cert_no, record, (item.cert_no,)):
         check.add(record)

@@ -3,7 +3,7 @@
 Pure functions over the weak-link figures; nothing here reads a store.
 
 1. **Candidates**: the chain's firms that no certificate in force protects on the date (state
-   ``none``, ``expired``, ``suspended``, ``revoked`` or ``withdrawn``) or whose certificate
+   ``none``, ``expired``, ``suspended``, ``withdrawn`` or ``cancelled``) or whose certificate
    expires within the horizon (``expiring``). A firm upstream of several leaders counts with its
    highest score.
 2. **Batches**: candidates are grouped by chain and by what makes a joint audit practical, by
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: certification states that make a firm a candidate
-UNPROTECTED = frozenset({"none", "expired", "suspended", "revoked", "withdrawn", "expiring"})
+UNPROTECTED = frozenset({"none", "expired", "suspended", "withdrawn", "cancelled", "expiring"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,21 +11,36 @@ from chainmap.errors import RuleViolation
 
 __all__ = ["expires_within", "in_force", "parse_standard", "parse_status"]
 
+# Every word a status cell may hold, Chinese or English (English matched in any case). Only words
+# with one meaning are here: 正常 ("normal") or 有效期 ("validity period") say nothing certain about
+# the certificate, so they are refused with the list of accepted words rather than guessed at.
 _STATUS_WORDS: dict[str, CertStatus] = {
     "有效": CertStatus.VALID,
+    "有效期内": CertStatus.VALID,  # "within its validity": what the registry calls 有效
     "valid": CertStatus.VALID,
     "in force": CertStatus.VALID,
     "active": CertStatus.VALID,
     "暂停": CertStatus.SUSPENDED,
+    "已暂停": CertStatus.SUSPENDED,
+    "暂停使用": CertStatus.SUSPENDED,  # CNCA's wording: 暂停使用认证证书
     "suspended": CertStatus.SUSPENDED,
-    "撤销": CertStatus.REVOKED,
-    "revoked": CertStatus.REVOKED,
-    "注销": CertStatus.WITHDRAWN,
+    # 撤销: the body withdraws the certificate (ISO/IEC 17021-1 "withdrawn"; also "revoked")
+    "撤销": CertStatus.WITHDRAWN,
+    "已撤销": CertStatus.WITHDRAWN,
+    "撤消": CertStatus.WITHDRAWN,  # a variant spelling of 撤销
+    "已撤消": CertStatus.WITHDRAWN,
     "withdrawn": CertStatus.WITHDRAWN,
-    "cancelled": CertStatus.WITHDRAWN,
-    "canceled": CertStatus.WITHDRAWN,
+    "revoked": CertStatus.WITHDRAWN,
+    # 注销: cancelled at the holder's request or on expiry
+    "注销": CertStatus.CANCELLED,
+    "已注销": CertStatus.CANCELLED,
+    "cancelled": CertStatus.CANCELLED,
+    "canceled": CertStatus.CANCELLED,
     "过期": CertStatus.EXPIRED,
+    "已过期": CertStatus.EXPIRED,
     "失效": CertStatus.EXPIRED,
+    "已失效": CertStatus.EXPIRED,
+    "过期失效": CertStatus.EXPIRED,
     "expired": CertStatus.EXPIRED,
     "未知": CertStatus.UNKNOWN,
     "unknown": CertStatus.UNKNOWN,
@@ -37,14 +52,19 @@ def parse_status(raw: str) -> CertStatus:
 
     >>> parse_status("暂停")
     <CertStatus.SUSPENDED: 'suspended'>
+    >>> [str(parse_status(word)) for word in ("撤销", "Revoked", "注销", "已过期")]
+    ['withdrawn', 'withdrawn', 'cancelled', 'expired']
     """
     word = raw.strip()
     status = _STATUS_WORDS.get(word) or _STATUS_WORDS.get(word.lower())
     if status is None:
         raise RuleViolation(
             "certificate_status",
-            f"certificate status {word!r} is not known; use one of 有效/valid, 暂停/suspended, "
-            "撤销/revoked, 注销/withdrawn, 过期/失效/expired, 未知/unknown",
+            f"certificate status {word!r} is not known; write one of 有效/valid, "
+            "暂停/suspended, 撤销/withdrawn (also revoked), 注销/cancelled, 过期/失效/expired, "
+            "未知/unknown",
+            zh=f"证书状态“{word}”无法识别；请填写 有效、暂停、撤销、注销、过期（失效）或 未知"
+            "（英文 valid、suspended、withdrawn/revoked、cancelled、expired、unknown 亦可）",
         )
     return status
 

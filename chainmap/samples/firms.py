@@ -165,8 +165,8 @@ _STATES = (
     CertStatus.VALID,
     CertStatus.EXPIRED,
     CertStatus.SUSPENDED,
-    CertStatus.REVOKED,
     CertStatus.WITHDRAWN,
+    CertStatus.CANCELLED,
 )
 _STATE_WEIGHTS = (50, 60, 65, 67, 70)  # cumulative: 50 % valid ... of 70 % certified overall
 _BODY_WEIGHTS = tuple(sum(1 / (k + 1) for k in range(i + 1)) for i in range(len(BODIES)))
@@ -250,6 +250,8 @@ def certificate_rows(
                 end.isoformat(),
                 scope,
                 grade,
+                "",  # last_audit_on
+                "",  # status_since
             )
         )
     return rows

@@ -36,7 +36,7 @@ from neo4j.exceptions import (
 from neo4j.time import Date
 
 from chainmap.enums import CertStatus
-from chainmap.errors import NotFound, StoreError, StoreUnavailable
+from chainmap.errors import NotFound, SchemaVersionError, StoreError, StoreUnavailable
 from chainmap.records import (
     BodyRow,
     CertificateRow,
@@ -56,9 +56,17 @@ from chainmap.records import (
 from chainmap.store.base import STAT_KEYS, Progress
 from chainmap.store.cypher import query
 
-__all__ = ["Neo4jStore"]
+__all__ = ["SCHEMA_VERSION", "Neo4jStore"]
+
+#: the version of the form the data is stored in, kept in the database; an older database is
+#: upgraded when a store opens it (see ``_upgrade``)
+SCHEMA_VERSION = 2
+_VERSION_KEY = "schema_version"
+#: status words of version 1 and what they are now (ISO/IEC 17021-1: 撤销 withdrawn, 注销 cancelled)
+_RENAMED_FROM_1 = {"withdrawn": "cancelled", "revoked": "withdrawn"}
 
 _SCHEMA = (
+    "schema_meta_key",
     "schema_enterprise_uscc",
     "schema_enterprise_region",
     "schema_chain_id",
@@ -116,7 +124,8 @@ _ORDER: dict[Table, str] = {
 
 
 def _certificate(values: list[Any]) -> CertificateRow:
-    for i in (6, 7):  # issued_on, expires_on: the driver's Date -> datetime.date
+    # issued_on, expires_on, last_audit_on, status_since: the driver's Date -> datetime.date
+    for i in (6, 7, 10, 11):
         if isinstance(values[i], Date):
             values[i] = values[i].to_native()
     return CertificateRow(*values)
@@ -263,6 +272,30 @@ class Neo4jStore:
                 f"cannot reach Neo4j at {url} ({error}); start it (docker compose up -d) "
                 "or point --store / CHAINMAP_STORE elsewhere"
             ) from None
+        try:
+            self._upgrade()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    def _upgrade(self) -> None:
+        """Bring a database written by an earlier chainmap to :data:`SCHEMA_VERSION`."""
+        (record,) = self._read("schema_version", key=_VERSION_KEY)
+        found = record["version"]
+        if found is not None and int(found) > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"the Neo4j database at {self.url} has schema version {found}; this chainmap "
+                f"uses {SCHEMA_VERSION}: use the chainmap that wrote it, or a new database"
+            )
+        if found is None or int(found) < SCHEMA_VERSION:
+            self._write("schema_meta_key")
+            self._write(
+                "upgrade_status_words",
+                key=_VERSION_KEY,
+                version=SCHEMA_VERSION,
+                old=1,
+                renamed=_RENAMED_FROM_1,
+            )
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -314,6 +347,8 @@ class Neo4jStore:
         a write that stopped part-way left, nor what was read while it ran."""
         for name in _SCHEMA:
             self._write(name)
+        # an emptied database has lost its version: what is written now is of this one
+        self._write("mark_schema_version", key=_VERSION_KEY, version=SCHEMA_VERSION)
         self._write("bump_generation", key="generation")
         written = dict.fromkeys(Table, 0)
         # when no key repeats in the import, rows new to the store are created without MERGE

@@ -81,8 +81,10 @@ CREATE TABLE IF NOT EXISTS certificates (
     issued_on        TEXT NOT NULL,
     expires_on       TEXT NOT NULL,
     scope            TEXT,
-    grade            TEXT
+    grade            TEXT,
+    last_audit_on    TEXT,
+    status_since     TEXT
 );
 
-INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+INSERT INTO meta (key, value) VALUES ('schema_version', '2');
 -- the transaction is committed by sqlite.py once the indexes are built

@@ -37,7 +37,7 @@ from chainmap.store.base import STAT_KEYS, Progress
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _UPSERT: dict[Table, str] = {
     Table.BODIES: "INSERT INTO bodies (body_id, name, approval_no) VALUES (?, ?, ?) "
@@ -60,11 +60,13 @@ _UPSERT: dict[Table, str] = {
     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (supplier, customer, product) DO UPDATE SET "
     "share = excluded.share, annual_value = excluded.annual_value",
     Table.CERTIFICATES: "INSERT INTO certificates (cert_no, uscc, standard, standard_version, "
-    "body_id, status, issued_on, expires_on, scope, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "body_id, status, issued_on, expires_on, scope, grade, last_audit_on, status_since) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (cert_no) DO UPDATE SET uscc = excluded.uscc, standard = excluded.standard, "
     "standard_version = excluded.standard_version, body_id = excluded.body_id, "
     "status = excluded.status, issued_on = excluded.issued_on, expires_on = excluded.expires_on, "
-    "scope = excluded.scope, grade = excluded.grade",
+    "scope = excluded.scope, grade = excluded.grade, last_audit_on = excluded.last_audit_on, "
+    "status_since = excluded.status_since",
 }
 
 # Rows whose whole set an import replaces: a chain's leaders, a segment's feeds.
@@ -146,7 +148,7 @@ ORDER BY s.supplier, s.customer, s.product
 """
 _FIRM_CERTIFICATES = """
 SELECT c.cert_no, c.uscc, c.standard, c.standard_version, c.body_id, c.status, c.issued_on,
-       c.expires_on, c.scope, c.grade
+       c.expires_on, c.scope, c.grade, c.last_audit_on, c.status_since
 FROM json_each(:firms) AS j JOIN certificates AS c ON c.uscc = j.value
 ORDER BY c.cert_no
 """
@@ -181,6 +183,18 @@ CREATE TABLE IF NOT EXISTS api_tokens (
     created_at TEXT NOT NULL, revoked_at TEXT
 )
 """
+# Stores written by an earlier chainmap, upgraded on opening, in one transaction.
+# From version 1: the certificates' two optional dates, and the status words renamed after
+# ISO/IEC 17021-1 (撤销 was stored as 'revoked' and is 'withdrawn'; 注销 was stored as 'withdrawn'
+# and is 'cancelled'). One UPDATE renames both, so no value is renamed twice.
+_UPGRADE_FROM_1 = (
+    "ALTER TABLE certificates ADD COLUMN last_audit_on TEXT",
+    "ALTER TABLE certificates ADD COLUMN status_since TEXT",
+    "UPDATE certificates SET status = CASE status WHEN 'withdrawn' THEN 'cancelled' "
+    "ELSE 'withdrawn' END WHERE status IN ('withdrawn', 'revoked')",
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+)
+_SCHEMA_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
 # how many imports the store has taken: caches of computed results compare it
 _BUMP_GENERATION = """
 INSERT INTO meta (key, value) VALUES ('generation', '1')
@@ -258,8 +272,13 @@ def _json_chunks(keys: Collection[str], size: int = 20_000) -> Iterator[str]:
         yield json.dumps(ordered[start : start + size], ensure_ascii=False)
 
 
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
 def _to_certificate(row: tuple[Any, ...]) -> CertificateRow:
-    cert_no, uscc, standard, version, body_id, status, issued, expires, scope, grade = row
+    (cert_no, uscc, standard, version, body_id, status, issued, expires, scope, grade, audit,
+     since) = row  # fmt: skip
     return CertificateRow(
         cert_no,
         uscc,
@@ -271,12 +290,23 @@ def _to_certificate(row: tuple[Any, ...]) -> CertificateRow:
         date.fromisoformat(expires),
         scope,
         grade,
+        _day(audit),
+        _day(since),
     )
 
 
 def _certificate_params(cert: tuple[Any, ...]) -> tuple[Any, ...]:
     """A certificate's statement parameters (fields of :class:`CertificateRow`): dates as ISO text."""
-    return (*cert[:6], cert[6].isoformat(), cert[7].isoformat(), *cert[8:])
+    audit, since = cert[10], cert[11]
+    return (
+        *cert[:6],
+        cert[6].isoformat(),
+        cert[7].isoformat(),
+        cert[8],
+        cert[9],
+        None if audit is None else audit.isoformat(),
+        None if since is None else since.isoformat(),
+    )
 
 
 def _remove_database(path: Path) -> None:
@@ -337,12 +367,13 @@ class SQLiteStore:
     def _prepare(self, create: bool) -> None:
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
         if "meta" in tables:
-            found = self._db.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
-            if found is None or int(found[0]) != SCHEMA_VERSION:
+            found = self._version()
+            if found == "1":
+                self._upgrade()
+                found = self._version()
+            if found is None or int(found) != SCHEMA_VERSION:
                 raise SchemaVersionError(
-                    f"{self.path} has schema version {found[0] if found else 'none'}; this "
+                    f"{self.path} has schema version {found or 'none'}; this "
                     f"chainmap uses {SCHEMA_VERSION}: import the data into a new store"
                 )
             if "api_tokens" not in tables:  # stores written before tokens existed
@@ -364,6 +395,29 @@ class SQLiteStore:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
+
+    def _version(self) -> str | None:
+        found = self._db.execute(_SCHEMA_VERSION).fetchone()
+        return None if found is None else str(found[0])
+
+    def _upgrade(self) -> None:
+        """Bring a version-1 store to the current schema, in one transaction."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if self._version() == "1":  # another process may have upgraded it meanwhile
+                    for statement in _UPGRADE_FROM_1:
+                        self._db.execute(statement)
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            raise SchemaVersionError(
+                f"{self.path} has schema version 1 and must be upgraded to {SCHEMA_VERSION} "
+                f"when opened, which failed ({error}); open it once with write access"
+            ) from None
 
     # -- context management -------------------------------------------------------------------
 
