@@ -5,10 +5,22 @@ user can act on.
 """
 
 from chainmap.rules.certificates import expires_within, in_force, parse_standard, parse_status
-from chainmap.rules.industry import division_of, section_of_division, validate_industry_code
+from chainmap.rules.industry import (
+    division_of,
+    industry_name,
+    section_of_division,
+    validate_industry_code,
+)
 from chainmap.rules.regions import (
     PROVINCES,
+    RegionCode,
+    prefecture_of,
     province_name,
+    province_of,
+    region_full_name,
+    region_level,
+    region_name,
+    resolve_region,
     validate_region_code,
     validate_region_prefix,
 )
@@ -26,16 +38,24 @@ __all__ = [
     "FLAG_BAD_CHECKSUM",
     "PROVINCES",
     "SIZE_STANDARD",
+    "RegionCode",
     "UsccResult",
     "classify_size",
     "division_of",
     "expires_within",
     "in_force",
+    "industry_name",
     "is_valid_uscc",
     "org_code_check_character",
     "parse_standard",
     "parse_status",
+    "prefecture_of",
     "province_name",
+    "province_of",
+    "region_full_name",
+    "region_level",
+    "region_name",
+    "resolve_region",
     "section_of_division",
     "size_category",
     "uscc_check_character",
