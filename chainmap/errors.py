@@ -95,10 +95,18 @@ class ValidationFailed(DataError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         errors = sum(1 for p in self.problems if p.is_error)
+        self.zh = (
+            f"数据有 {errors} 处错误，未写入任何数据。请修改所列各行"
+            "（--errors-out 文件.csv 可导出全部问题）后重新导入。"
+        )
         super().__init__(
             f"the dataset has {errors} error(s); nothing was written. "
             "Fix the rows listed (or use --errors-out FILE.csv for the full list) and import again."
         )
+
+    def text(self, lang: str = "zh") -> str:
+        """The summary in ``lang`` (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else str(self)
 
 
 class NotFound(ChainmapError):

@@ -8,7 +8,6 @@ accepts USCCs whose check characters fail, flagged.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -27,6 +26,7 @@ from pydantic import (
 from chainmap import rules
 from chainmap.enums import CertStatus, SizeClass, Stage
 from chainmap.errors import RuleViolation
+from chainmap.rules import values
 from chainmap.rules.uscc import passes_checks
 
 __all__ = [
@@ -51,29 +51,19 @@ def _uscc(value: str, info: ValidationInfo) -> str:
     return rules.validate_uscc(value, accept_bad_checksum=accept).code
 
 
-_NUMBER_JUNK = re.compile(r"[,，\s]")
-
-
 def _number(value: Any) -> Any:
-    """Accept numbers as Excel exports write them: thousands separators, full-width digits, '12.0'."""
-    if isinstance(value, str):
-        try:
-            return float(value)  # the common case, in C
-        except ValueError:
-            text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", value))
-            return float(text) if "." in text or "e" in text.lower() else text
-    return value
+    """An amount as people type it (万元): 1,234, １２, 1.2万, 3亿元, 500元."""
+    return values.money(value) if isinstance(value, str) else value
 
 
 def _whole(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return int(value)  # the common case, in C
-        except ValueError:
-            value = _number(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    """A head count as people type it: 85人, 1.2万, 12.0."""
+    return values.count(value) if isinstance(value, str | float) else value
+
+
+def _share(value: Any) -> Any:
+    """A share as people type it: 0.4, 40%, 40 %."""
+    return values.share(value) if isinstance(value, str) else value
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
@@ -100,7 +90,9 @@ def _date(value: Any) -> Any:
             except ValueError:
                 continue
         raise RuleViolation(
-            "date_format", f"date {value.strip()!r} is not a date; write it as YYYY-MM-DD"
+            "date_format",
+            f"date {value.strip()!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-03-01",
+            f"日期“{value.strip()}”无法识别；请写成 2024-03-01 或 2024年3月1日",
         )
     return value
 
@@ -155,7 +147,7 @@ Maturity = Annotated[
 ]
 Share = Annotated[
     Annotated[float, Field(gt=0, le=1)]
-    | Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)],
+    | Annotated[float, BeforeValidator(_share), Field(gt=0, le=1)],
     _LEFT_TO_RIGHT,
 ]
 Day = Annotated[date | Annotated[date, BeforeValidator(_date)], _LEFT_TO_RIGHT]

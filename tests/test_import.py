@@ -226,7 +226,7 @@ BAD_CASES: list[tuple[str, dict[str, list[list[str]]], str, str, str]] = [
         {"supply": [*TABLES["supply"], [TIER1_B, TIER1_A, "外壳", "1.2", ""]]},
         "supply.csv",
         "share",
-        "less than or equal to 1",
+        "at most 1 (100%)",
     ),
     (
         "a firm supplying itself",
@@ -319,7 +319,9 @@ def test_bad_input_is_reported_and_nothing_is_written(
     bad = write_dataset(tmp_path / "bad", edited(**changes))
     before = dump(store)
     report = tmp_path / "errors.csv"
-    result = run("import", bad, "--store", f"sqlite:///{store}", "--errors-out", report)
+    result = run(
+        "import", bad, "--store", f"sqlite:///{store}", "--errors-out", report, "--lang", "en"
+    )
     assert result.exit_code == 2, result.output
     assert "nothing was written" in result.output
     found = [p for p in problems(report) if p["severity"] == "error"]
@@ -378,7 +380,7 @@ def test_identical_duplicates_are_dropped(
     data = write_dataset(tmp_path / "dup", edited(supply=[*TABLES["supply"], TABLES["supply"][1]]))
     result = run("import", data, "--store", f"sqlite:///{store}")
     assert result.exit_code == 0, result.output
-    assert "1 identical duplicates dropped" in result.output
+    assert "去掉完全相同的重复行 1 行" in result.output
     assert len(dump(store)["supply"]) == 4
 
 

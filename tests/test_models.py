@@ -316,13 +316,23 @@ def link(**changes: Any) -> Row:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(1, 1.0), ("1", 1.0), (1.0, 1.0), ("0.6", 0.6), ("0.0000001", 1e-7), (None, None)],
+    [
+        (1, 1.0),
+        ("1", 1.0),
+        (1.0, 1.0),
+        ("0.6", 0.6),
+        ("0.0000001", 1e-7),
+        (None, None),
+        ("60%", 0.6),
+        ("40 %", 0.4),
+        ("１００％", 1.0),
+    ],
 )
 def test_share_in_zero_exclusive_to_one_inclusive(raw: Any, expected: float | None) -> None:
     assert SupplyLink.model_validate(link(share=raw)).share == expected
 
 
-@pytest.mark.parametrize("raw", [0, "0", 0.0, 1.0000001, "1.0000001", -0.5, "60%"])
+@pytest.mark.parametrize("raw", [0, "0", 0.0, 1.0000001, "1.0000001", -0.5, "160%", "0%", "六成"])
 def test_share_outside_the_range_is_rejected(raw: Any) -> None:
     assert error_locs(SupplyLink, link(share=raw)) == [("share",)]
 

@@ -43,6 +43,7 @@ _SHOWN_PROBLEMS = 30
 #: the order `chainmap --help` lists the commands in: the order of the work
 _ORDER = (
     "generate",
+    "template",
     "import",
     "stats",
     "weak-links",
@@ -132,22 +133,42 @@ def _progress(description: str, total: int | None = None) -> Iterator[Callable[[
         yield lambda n: bar.advance(task, n)
 
 
+_PROBLEM_COLUMNS = {
+    "en": ("file", "row", "column", "value", "message"),
+    "zh": ("文件", "行", "列", "值", "问题"),
+}
+
+
 def _print_problems(
-    problems: Sequence[Problem], limit: int = _SHOWN_PROBLEMS, title: str = "Problems found"
+    problems: Sequence[Problem],
+    limit: int = _SHOWN_PROBLEMS,
+    title: str | None = None,
+    lang: str = "en",
 ) -> None:
     errors = [p for p in problems if p.is_error]
     shown = (errors or list(problems))[:limit]
     if not shown:
         return
-    table = RichTable(title=title, show_lines=False, highlight=False)
-    for column in ("file", "row", "column", "value", "message"):
+    default = "发现的问题" if lang == "zh" else "Problems found"
+    table = RichTable(title=title or default, show_lines=False, highlight=False)
+    for column in _PROBLEM_COLUMNS["zh" if lang == "zh" else "en"]:
         table.add_column(column, overflow="fold")
     for p in shown:
-        table.add_row(p.file, "" if p.row is None else str(p.row), p.column, p.value, p.message)
+        table.add_row(
+            escape(p.file),
+            "" if p.row is None else str(p.row),
+            escape(p.column),
+            escape(p.value),
+            escape(p.text(lang)),
+        )
     err_console.print(table)
     rest = len(problems) - len(shown)
     if rest > 0:
-        err_console.print(f"... and {rest} more (write them all with --errors-out FILE.csv)")
+        err_console.print(
+            f"……另有 {rest} 个（用 --errors-out 文件.csv 导出全部）"
+            if lang == "zh"
+            else f"... and {rest} more (write them all with --errors-out FILE.csv)"
+        )
 
 
 class ReportFormat(StrEnum):

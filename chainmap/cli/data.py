@@ -10,13 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from chainmap.config import get_settings
-from chainmap.errors import ValidationFailed
+from chainmap.enums import Lang
+from chainmap.errors import ConfigError, StoreUnavailable, ValidationFailed
 from chainmap.ingest import write_problems_csv
 from chainmap.ingest.load import ImportResult, import_datasets
+from chainmap.ingest.sources import ReadOptions
 from chainmap.store import STAT_KEYS, open_store
+from chainmap.store.base import Store
 
 if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not at start-up
     pass
@@ -83,7 +87,14 @@ def _fields(obj: Any) -> dict[str, int]:
 
 
 def _run_import(
-    paths: Sequence[Path], url: str, accept_bad_checksum: bool, errors_out: Path | None
+    paths: Sequence[Path],
+    url: str,
+    accept_bad_checksum: bool,
+    errors_out: Path | None,
+    *,
+    options: ReadOptions | None = None,
+    dry_run: bool = False,
+    lang: Lang = Lang.zh,
 ) -> ImportResult:
     settings = get_settings()
     with _bar() as bar:
@@ -97,21 +108,55 @@ def _run_import(
         try:
             result = import_datasets(
                 paths,
-                lambda: open_store(url, create=True),
+                (lambda: _existing_store(url))
+                if dry_run
+                else (lambda: open_store(url, create=True)),
                 accept_bad_checksum=accept_bad_checksum,
                 batch_size=settings.batch_size,
                 workers=settings.workers or None,
                 on_validate=lambda rows: bar.advance(validating, rows),
                 on_write=on_write,
+                options=options,
+                dry_run=dry_run,
             )
         except ValidationFailed as error:
+            bar.stop()
             if errors_out is not None:
-                write_problems_csv(error.problems, errors_out)
-                err_console.print(f"all {len(error.problems)} problems written to {errors_out}")
-            raise
+                write_problems_csv(error.problems, errors_out, lang.value)
+                err_console.print(
+                    f"全部 {len(error.problems)} 个问题已写入 {errors_out}"
+                    if lang is Lang.zh
+                    else f"all {len(error.problems)} problems written to {errors_out}"
+                )
+            _print_problems(error.problems, lang=lang.value)
+            err_console.print(
+                f"[bold red]error:[/] {escape(error.text(lang.value))}", soft_wrap=True
+            )
+            raise typer.Exit(error.exit_code) from None
     if errors_out is not None:
-        write_problems_csv(result.warnings, errors_out)
+        write_problems_csv(result.warnings, errors_out, lang.value)
     return result
+
+
+def _existing_store(url: str) -> Store | None:
+    """The store a dry run checks references against, if there is one yet."""
+    try:
+        return open_store(url)
+    except StoreUnavailable:
+        return None
+
+
+_TABLE_ZH = {
+    "bodies": "认证机构",
+    "enterprises": "企业",
+    "chains": "产业链",
+    "leaders": "链主",
+    "segments": "环节",
+    "feeds": "环节衔接",
+    "members": "链上企业",
+    "supply": "供应关系",
+    "certificates": "认证证书",
+}
 
 
 @app.command("import")
@@ -119,8 +164,9 @@ def import_(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Datasets: a folder of CSV files, an .xlsx workbook or a .json file. "
-            "Several are imported together, a later one updating an earlier one.",
+            help="Datasets: a bureau's workbook (.xlsx, with its 台账, 供应关系 or 证书 sheets as "
+            "they are kept), a folder of CSV files, or a .json file. Several are imported "
+            "together, a later one updating an earlier one.",
             show_default=False,
         ),
     ],
@@ -136,31 +182,127 @@ def import_(
             help="Keep firms whose USCC fails a check character, flagged, instead of rejecting them.",
         ),
     ] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="TOML file naming the columns (and sheets) your workbook heads its own way, "
+            'e.g. [columns] "企业统一编码" = "uscc" (docs/data-format.md).',
+        ),
+    ] = None,
+    ignore_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore-column",
+            help="A column to leave out on purpose (as the workbook heads it); repeatable. "
+            "Otherwise a column holding data that maps to nothing is an error.",
+            show_default=False,
+        ),
+    ] = None,
+    ignore_sheet: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore-sheet",
+            help="A sheet (or CSV file name without .csv) to leave out on purpose; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Validate and say what would be written, table by table; write nothing.",
+        ),
+    ] = False,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of the problems listed: zh or en.")
+    ] = Lang.zh,
 ) -> None:
     """Validate datasets as a whole, then write them to the store in one transaction.
 
-    Any error (bad value, unknown reference, conflicting duplicate) is listed with its file, row
-    and column; the exit status is then 2 and nothing is written. Importing the same data twice
-    changes nothing.
+    Workbooks go in as bureaus keep them: title rows, Chinese headers, 合计 rows, one row per
+    firm (the 台账) with its chain, segment, tier and certificate, values such as 85人 or 1.2万.
+    Any error (bad value, unknown reference, conflicting duplicate) is listed with its sheet, row
+    and column as the workbook heads it; the exit status is then 2 and nothing is written.
+    Importing the same data twice changes nothing.
     """
+    from chainmap.ingest.aliases import load_mapping
+
     url = _store_url(store)
-    result = _run_import(paths, url, accept_bad_checksum, errors_out)
+    options = ReadOptions.create(
+        load_mapping(mapping) if mapping is not None else None,
+        ignore_column or (),
+        ignore_sheet or (),
+    )
+    result = _run_import(
+        paths, url, accept_bad_checksum, errors_out, options=options, dry_run=dry_run, lang=lang
+    )
     seconds = result.seconds
-    table = RichTable(title=f"Imported into {url}")
-    table.add_column("table")
-    table.add_column("rows written", justify="right")
+    zh = lang is Lang.zh
+    if dry_run:
+        title = (
+            f"试运行：将写入 {url} 的数据（未写入）"
+            if zh
+            else f"Dry run: would write to {url} (nothing written)"
+        )
+    else:
+        title = f"已导入 {url}" if zh else f"Imported into {url}"
+    table = RichTable(title=title)
+    table.add_column("表" if zh else "table")
+    table.add_column(
+        ("将写入行数" if dry_run else "写入行数")
+        if zh
+        else ("rows to write" if dry_run else "rows written"),
+        justify="right",
+    )
     for name, count in result.written.items():
-        table.add_row(str(name), f"{count:,}")
+        shown = f"{_TABLE_ZH.get(str(name), str(name))} ({name})" if zh else str(name)
+        table.add_row(shown, f"{count:,}")
     console.print(table)
     rate = result.rows_read / seconds if seconds > 0 else 0.0
-    console.print(
-        f"{result.rows_read:,} rows read in {seconds:.1f} s ({rate:,.0f} rows/s); "
-        f"{result.duplicates_dropped:,} identical duplicates dropped; "
-        f"{len(result.warnings):,} warnings"
-        + (f" (listed in {errors_out})" if errors_out and result.warnings else "")
-    )
+    if zh:
+        console.print(
+            f"读取 {result.rows_read:,} 行，用时 {seconds:.1f} 秒（每秒 {rate:,.0f} 行）；"
+            f"去掉完全相同的重复行 {result.duplicates_dropped:,} 行；提示 {len(result.warnings):,} 条"
+            + (f"（见 {errors_out}）" if errors_out and result.warnings else "")
+        )
+    else:
+        console.print(
+            f"{result.rows_read:,} rows read in {seconds:.1f} s ({rate:,.0f} rows/s); "
+            f"{result.duplicates_dropped:,} identical duplicates dropped; "
+            f"{len(result.warnings):,} warnings"
+            + (f" (listed in {errors_out})" if errors_out and result.warnings else "")
+        )
     if result.warnings and not errors_out:
-        _print_problems(result.warnings, limit=5, title="Warnings (nothing was refused)")
+        _print_problems(
+            result.warnings,
+            limit=5,
+            title="提示（未拒绝任何数据）" if zh else "Warnings (nothing was refused)",
+            lang=lang.value,
+        )
+
+
+@app.command()
+def template(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The workbook to write, e.g. 模板.xlsx.", show_default=False),
+    ],
+    lang: Annotated[Lang, typer.Option("--lang", help="Headers and instructions: zh or en.")] = (
+        Lang.zh
+    ),
+) -> None:
+    """Write the Excel ledger template (企业台账, 供应关系, 填表说明) a bureau fills in.
+
+    Chinese headers (or English ones with --lang en), drop-downs for 企业规模, 证书状态 and 链级,
+    one example row, and the instructions. It imports as it is: `chainmap import 模板.xlsx`.
+    """
+    from chainmap.ingest.template import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise ConfigError(f"--out {out}: the template is an Excel workbook; name it *.xlsx")
+    write_template(out, lang.value)
+    console.print(f"已写入模板 {out}" if lang is Lang.zh else f"wrote the template {out}")
 
 
 @app.command()

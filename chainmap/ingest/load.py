@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chainmap.ingest.problems import Problem
+from chainmap.ingest.sources import ReadOptions
 from chainmap.ingest.validate import Validation
 from chainmap.records import Table
 from chainmap.store.base import Store
@@ -24,6 +25,8 @@ class ImportResult:
     duplicates_dropped: int
     warnings: list[Problem]
     seconds: float
+    #: True when nothing was written: ``written`` counts what would have been
+    dry_run: bool = False
 
     @property
     def rows_written(self) -> int:
@@ -32,7 +35,7 @@ class ImportResult:
 
 def import_datasets(
     paths: Sequence[Path],
-    open_target: Callable[[], Store],
+    open_target: Callable[[], Store | None],
     *,
     known: Store | None = None,
     accept_bad_checksum: bool = False,
@@ -40,6 +43,8 @@ def import_datasets(
     workers: int | None = None,
     on_validate: Callable[[int], None] | None = None,
     on_write: Callable[[int], None] | None = None,
+    options: ReadOptions | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Validate ``paths`` as one import and write them to the store ``open_target`` opens.
 
@@ -48,10 +53,15 @@ def import_datasets(
     written only after the validation passed. Either way a failed import keeps nothing (a new
     embedded store is built aside and appears only when the import commits). Raises
     :class:`~chainmap.errors.ValidationFailed` with every problem when the data has errors.
-    ``on_validate`` and ``on_write`` receive row counts.
+    ``on_validate`` and ``on_write`` receive row counts. ``options`` say how to read the
+    user's files (mapping file, columns and sheets left out). A ``dry_run`` validates to the end
+    and counts, per table, the rows that would be written, writing nothing; its ``open_target``
+    may give None (no store yet: references resolve within the datasets).
     """
     started = time.perf_counter()
     target = open_target()
+    if target is None and not dry_run:
+        raise ValueError("an import that writes needs a store to write to")
     try:
         with Validation(
             paths,
@@ -59,7 +69,19 @@ def import_datasets(
             accept_bad_checksum=accept_bad_checksum,
             progress=on_validate,
             workers=workers,
+            options=options,
         ) as validation:
+            if dry_run:
+                validation.settle()
+                return ImportResult(
+                    rows_read=validation.rows_read,
+                    written=_counted(validation, batch_size),
+                    duplicates_dropped=validation.duplicates_dropped,
+                    warnings=validation.warnings,
+                    seconds=time.perf_counter() - started,
+                    dry_run=True,
+                )
+            assert target is not None
             if not target.atomic:
                 validation.settle()
             written = target.write(validation, on_write, batch_size=batch_size)
@@ -71,5 +93,13 @@ def import_datasets(
                 seconds=time.perf_counter() - started,
             )
     finally:
-        if target is not known:
+        if target is not None and target is not known:
             target.close()
+
+
+def _counted(validation: Validation, batch_size: int) -> dict[Table, int]:
+    """Rows per table that a write would send to the store."""
+    counts: dict[Table, int] = {}
+    for table, batch in validation.stream(batch_size):
+        counts[table] = counts.get(table, 0) + len(batch)
+    return {table: counts[table] for table in Table if table in counts}

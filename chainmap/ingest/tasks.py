@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from chainmap.ingest.aliases import aliases
 from chainmap.ingest.problems import Problem, Severity, problems_from_validation_error
-from chainmap.ingest.sources import open_dataset
+from chainmap.ingest.sources import ReadOptions, SourceTable, open_dataset
 from chainmap.ingest.spool import Spool
 from chainmap.ingest.tables import SPECS, TableSpec
+from chainmap.ingest.workbook import NOTE, ORIGIN
 from chainmap.models import (
     Certificate,
     CertificationBody,
@@ -58,6 +60,10 @@ class Task:
     bodies: dict[str, str] = field(default_factory=dict)
     #: when set, only look for the rows naming these unknown keys and report them
     places_for: dict[Table, set[str]] | None = None
+    #: how to read the user's files (mapping file, columns and sheets left out on purpose)
+    options: ReadOptions = field(default_factory=ReadOptions)
+    #: in a places pass, the unknown keys whose own rows were rejected: key -> (sheet, row)
+    rejected: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -79,6 +85,9 @@ class TaskResult:
     feeds: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: bodies named by certificates but not defined anywhere: recorded under their name
     new_bodies: list[str] = field(default_factory=list)
+    #: keys of rows refused (firms, chains, segments): key -> (sheet, row), so that the rows
+    #: naming them are told why they are unknown
+    rejected: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 class _Check:
@@ -92,9 +101,16 @@ class _Check:
         self.firm_ids: dict[str, int] = {}
         self.products: dict[str, int] = {}
         self.places: dict[tuple[Table, str], int] = defaultdict(int)
+        #: first row naming a rejected key: (table, key) -> (file, row, column)
+        self.first_place: dict[tuple[Table, str], tuple[str, int, str]] = {}
+        #: column -> the heading the workbook gives it, for the row being read
+        self.headings: dict[str, str] = {}
 
     def report(self, problem: Problem) -> None:
         result = self.result
+        heading = self.headings.get(problem.column)
+        if heading is not None:
+            problem = replace(problem, column=heading)
         if problem.is_error:
             result.errors += 1
         if len(result.problems) < MAX_PROBLEMS:
@@ -111,6 +127,10 @@ class _Check:
         if key not in wanted.get(table, ()):
             return
         self.places[(table, key)] += 1
+        if key in self.task.rejected:
+            if self.task.rejected[key] != (file, row):  # not the rejected row's own parts
+                self.first_place.setdefault((table, key), (file, row, column))
+            return
         if self.places[(table, key)] <= MAX_PLACES:
             what = _WHAT[table]
             shown = key.replace("\t", "/")
@@ -122,6 +142,7 @@ class _Check:
                     shown,
                     f"unknown {what} {shown}: not in this import nor in the store; "
                     f"add it to the {what} table first",
+                    zh=f"{_WHAT_ZH[table]} {shown} 不存在：本次导入和库中都没有；请先添加该{_WHAT_ZH[table]}",
                 )
             )
 
@@ -143,6 +164,7 @@ class _Check:
                     " ".join(what),
                     f"duplicate of row {earlier & 0xFFFFFFFF} with different values; "
                     "keep one row per key",
+                    zh=f"与第 {earlier & 0xFFFFFFFF} 行重复但内容不同；同一记录只保留一行",
                 )
             )
         else:
@@ -157,6 +179,7 @@ class _Check:
 
 
 _WHAT = {Table.ENTERPRISES: "enterprise", Table.CHAINS: "chain", Table.SEGMENTS: "segment"}
+_WHAT_ZH = {Table.ENTERPRISES: "企业", Table.CHAINS: "产业链", Table.SEGMENTS: "环节"}
 
 
 def _known(value: float | None) -> str:
@@ -176,6 +199,7 @@ def _enterprise(check: _Check, label: str, row: int, item: Enterprise) -> None:
                 uscc,
                 "USCC fails its check character; accepted and flagged (--accept-bad-checksum)",
                 Severity.WARNING,
+                zh="统一社会信用代码校验位不符；已按 --accept-bad-checksum 接受并标记",
             )
         )
     given = item.size
@@ -309,23 +333,47 @@ _HANDLERS: dict[str, Callable[[_Check, str, int, Any], None]] = {
 }
 
 
-def _header_ok(check: _Check, spec: TableSpec, label: str, header: list[str]) -> bool:
-    missing = [c for c in spec.required if c not in header]
+def _header_ok(check: _Check, spec: TableSpec, table: SourceTable) -> bool:
+    missing = [c for c in spec.required if c not in table.header]
     for column in missing:
         check.report(
             Problem(
-                label,
-                1,
+                table.label,
+                table.header_row,
                 column,
                 "",
-                f"required column {column!r} is missing; the header needs "
-                + ", ".join(spec.required),
+                f"required column {_named(spec.name, column)} is missing; the header needs "
+                + ", ".join(_named(spec.name, c) for c in spec.required),
+                zh=f"缺少必填列“{_named(spec.name, column, 'zh')}”；表头须包含："
+                + "、".join(_named(spec.name, c, "zh") for c in spec.required),
             )
         )
-    for column in header:
-        if column and column not in spec.columns:
-            check.report(Problem(label, 1, column, "", "unknown column; ignored", Severity.WARNING))
     return not missing
+
+
+def _named(table: str, column: str, lang: str = "en") -> str:
+    """A column as the template heads it: 统一社会信用代码 (uscc)."""
+    names = aliases().columns.get(table, {}).get(column, ())
+    chinese = next((n for n in names if not n.isascii()), None)
+    if chinese is None:
+        return column
+    return chinese if lang == "zh" else f"{chinese} ({column})"
+
+
+_KEY_COLUMN = {"enterprises": "uscc", "chains": "chain_id", "segments": "segment_id"}
+
+
+def _rejected_key(table: str, raw: dict[str, Any]) -> str | None:
+    """The key a refused row would have defined, in the form references take."""
+    column = _KEY_COLUMN.get(table)
+    value = raw.get(column) if column else None
+    if not isinstance(value, str):
+        return None
+    if table == "enterprises":
+        return "".join(value.split()).replace("-", "").upper()
+    if table == "segments":
+        return f"{str(raw.get('chain_id', '')).strip()}\t{value.strip()}"
+    return value.strip()
 
 
 def run_task(
@@ -336,29 +384,41 @@ def run_task(
     """Validate one table of one dataset; ``progress`` receives row counts as they are read,
     ``on_flush`` the number of chunks of valid rows spooled so far."""
     check = _Check(task, on_flush)
-    table = open_dataset(task.path).tables[task.table]
+    table = open_dataset(task.path, task.options).tables[task.table]
     spec = _SPECS[task.table]
     places_pass = task.places_for is not None
-    if places_pass or _header_ok(check, spec, table.label, table.header):
+    check.headings = table.headings
+    if places_pass or _header_ok(check, spec, table):
         validate = spec.model.model_validate
         handle = _HANDLERS[spec.name]
         context = {"accept_bad_checksum": task.accept_bad_checksum}
         label = table.label
+        rejected = check.result.rejected if spec.name in _KEY_COLUMN else None
         done = 0
         for row, raw in table.read():
             done += 1
             if progress is not None and done % _PROGRESS_EVERY == 0:
                 progress(_PROGRESS_EVERY)
-            if "" in raw and len(raw) == 1:  # the reader's note on a malformed row
+            if NOTE in raw:  # no data: what the reader found (a skipped row, a lost column)
                 if not places_pass:
-                    check.report(Problem(label, row, "", "", str(raw[""])))
+                    check.report(raw[NOTE])
                 continue
+            origin = raw.pop(ORIGIN, None)
+            if origin is not None:
+                label, check.headings = origin.label, origin.headings
+            elif label is not table.label:
+                label, check.headings = table.label, table.headings
             try:
                 item: BaseModel = validate(raw, context=context)
             except ValidationError as error:
                 if not places_pass:
-                    for problem in problems_from_validation_error(error, label, row, raw):
+                    for problem in problems_from_validation_error(
+                        error, label, row, raw, check.headings
+                    ):
                         check.report(problem)
+                    key = _rejected_key(spec.name, raw) if rejected is not None else None
+                    if key is not None:
+                        rejected.setdefault(key, (label, row))  # type: ignore[union-attr]
                 continue
             handle(check, label, row, item)
         check.result.rows_read = done
@@ -367,17 +427,43 @@ def run_task(
     check.result.spool.seal()
     if places_pass:
         check.result.spool.close()
-        for (ref_table, key), count in check.places.items():
-            if count > MAX_PLACES:
-                shown = key.replace("\t", "/")
-                check.report(
-                    Problem(
-                        table.label,
-                        None,
-                        "",
-                        shown,
-                        f"... and {count - MAX_PLACES} more rows refer to unknown "
-                        f"{_WHAT[ref_table]} {shown}",
-                    )
-                )
+        _report_places(check, table.label)
     return check.result
+
+
+def _report_places(check: _Check, label: str) -> None:
+    """After a places pass: one problem per rejected key named, and a count of the rows past
+    :data:`MAX_PLACES` for each unknown key."""
+    for (ref_table, key), (file, row, column) in check.first_place.items():
+        where_file, where_row = check.task.rejected[key]
+        shown = key.replace("\t", "/")
+        count = check.places[(ref_table, key)]
+        more = f" (and {count - 1} more rows)" if count > 1 else ""
+        more_zh = f"（另有 {count - 1} 行）" if count > 1 else ""
+        what, what_zh = _WHAT[ref_table], _WHAT_ZH[ref_table]
+        check.report(
+            Problem(
+                file,
+                row,
+                column,
+                shown,
+                f"refers to {what} {shown}, rejected at {where_file} row {where_row}{more}; "
+                "fix that row",
+                zh=f"引用的{what_zh} {shown} 在 {where_file} 第 {where_row} 行未通过校验{more_zh}；"
+                "请先修正该行",
+            )
+        )
+    for (ref_table, key), count in check.places.items():
+        if count > MAX_PLACES and key not in check.task.rejected:
+            shown = key.replace("\t", "/")
+            check.report(
+                Problem(
+                    label,
+                    None,
+                    "",
+                    shown,
+                    f"... and {count - MAX_PLACES} more rows refer to unknown "
+                    f"{_WHAT[ref_table]} {shown}",
+                    zh=f"……另有 {count - MAX_PLACES} 行引用了不存在的{_WHAT_ZH[ref_table]} {shown}",
+                )
+            )

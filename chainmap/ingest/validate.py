@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from chainmap.errors import ChainmapError, ValidationFailed
 from chainmap.ingest.problems import Problem
-from chainmap.ingest.sources import DatasetSource, open_dataset
+from chainmap.ingest.sources import DatasetSource, ReadOptions, open_dataset
 from chainmap.ingest.spool import SpoolReader
 from chainmap.ingest.tables import SPECS
 from chainmap.ingest.tasks import Task, TaskResult, run_task
@@ -155,10 +155,12 @@ class Validation:
         accept_bad_checksum: bool = False,
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
+        options: ReadOptions | None = None,
     ) -> None:
         self._known = known
         self._progress = progress
-        self._sources = [open_dataset(p) for p in paths]
+        options = options or ReadOptions()
+        self._sources = [open_dataset(p, options) for p in paths]
         self._folder = Path(tempfile.mkdtemp(prefix="chainmap-import-"))
         self._results: dict[int, TaskResult] = {}
         self._futures: dict[int, Future[TaskResult]] = {}
@@ -172,7 +174,14 @@ class Validation:
             workers = min(2, os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
         try:
             tasks = [
-                Task(i, s.path, spec.name, accept_bad_checksum, self._folder / f"{i}-{spec.name}")
+                Task(
+                    i,
+                    s.path,
+                    spec.name,
+                    accept_bad_checksum,
+                    self._folder / f"{i}-{spec.name}",
+                    options=options,
+                )
                 for i, s in enumerate(self._sources)
                 for spec in SPECS
                 if spec.name in s.tables
@@ -290,7 +299,7 @@ class Validation:
         self._settling = True
         results = self._ordered([spec.name for spec in SPECS])
         problems = [note for s in self._sources for note in s.notes]
-        errors = 0
+        errors = sum(1 for note in problems if note.is_error)  # a sheet whose data would be lost
         for result in results:
             problems += result.problems
             errors += result.errors
@@ -303,15 +312,20 @@ class Validation:
                         "",
                         f"{result.truncated} more problems in {result.task.table} "
                         "were found and not listed",
+                        zh=f"{result.task.table} 中另有 {result.truncated} 个问题未列出",
                     )
                 )
         unknown = self._unknown_references(results)
         if unknown:
+            rejected = {k: v for r in results for k, v in r.rejected.items()}
             for result in results:
                 if any(result.referenced.get(t, set()) & keys for t, keys in unknown.items()):
                     task = result.task
                     places = replace(
-                        task, places_for=unknown, spool_path=task.spool_path.with_suffix(".places")
+                        task,
+                        places_for=unknown,
+                        spool_path=task.spool_path.with_suffix(".places"),
+                        rejected=rejected,
                     )
                     found = run_task(places)
                     problems += found.problems
@@ -467,6 +481,7 @@ def validate_paths(
     accept_bad_checksum: bool = False,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    options: ReadOptions | None = None,
 ) -> Validation:
     """Validate datasets (folders, workbooks or JSON files) as one import, to the end.
 
@@ -476,7 +491,12 @@ def validate_paths(
     least :data:`PARALLEL_BYTES`, else 1).
     """
     validation = Validation(
-        paths, known, accept_bad_checksum=accept_bad_checksum, progress=progress, workers=workers
+        paths,
+        known,
+        accept_bad_checksum=accept_bad_checksum,
+        progress=progress,
+        workers=workers,
+        options=options,
     )
     try:
         validation.settle()
