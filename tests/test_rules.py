@@ -348,6 +348,46 @@ SECTION_BOUNDS = [
     ("S", 91, 96),
     ("T", 97, 97),
 ]
+# the first class of each edge division, from the standard's table
+FIRST_CLASS = {
+    1: "0111",
+    5: "0511",
+    6: "0610",
+    12: "1200",
+    13: "1311",
+    43: "4310",
+    44: "4411",
+    46: "4610",
+    47: "4710",
+    50: "5011",
+    51: "5111",
+    52: "5211",
+    53: "5311",
+    60: "6010",
+    61: "6110",
+    62: "6210",
+    63: "6311",
+    65: "6511",
+    66: "6610",
+    69: "6911",
+    70: "7010",
+    71: "7111",
+    72: "7211",
+    73: "7310",
+    75: "7511",
+    76: "7610",
+    79: "7910",
+    80: "8010",
+    82: "8211",
+    83: "8310",
+    84: "8411",
+    85: "8511",
+    86: "8610",
+    90: "9011",
+    91: "9100",
+    96: "9610",
+    97: "9700",
+}
 SECTION_EDGES = [
     (letter, division) for letter, first, last in SECTION_BOUNDS for division in {first, last}
 ]
@@ -358,7 +398,9 @@ def test_each_section_edge_division_maps_to_its_letter(letter: str, division: in
     digits = f"{division:02d}"
     assert section_of_division(division) == letter
     assert validate_industry_code(digits) == letter + digits
-    assert validate_industry_code(letter + digits + "10") == letter + digits + "10"
+    # the first class of the division in GB/T 4754-2017 (A0111 ... T9700)
+    first_class = FIRST_CLASS[division]
+    assert validate_industry_code(letter + first_class) == letter + first_class
 
 
 def test_sections_cover_divisions_01_to_97_without_gaps() -> None:
