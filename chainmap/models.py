@@ -177,6 +177,20 @@ class Enterprise(BaseModel):
     assets: Amount | None = None
     size: Annotated[SizeClass, BeforeValidator(_word(_SIZE_WORDS))] | None = None
     maturity: Maturity | None = None
+    #: the code as given when it is a retired one (``region_code`` is then its successor)
+    region_code_original: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired_region(cls, data: Any) -> Any:
+        raw = data.get("region_code") if isinstance(data, dict) else None
+        if not isinstance(raw, str):
+            return data
+        try:
+            original = rules.resolve_region(raw).original
+        except RuleViolation:
+            return data  # the field reports it, with its column
+        return data if original is None else {**data, "region_code_original": original}
 
     def derived_size(self) -> SizeClass | None:
         """The size class the 2011 standard gives from industry, employees, revenue and assets."""

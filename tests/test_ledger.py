@@ -26,6 +26,7 @@ from ledger_book import (
 from typer.testing import CliRunner
 
 from chainmap.cli import app
+from chainmap.records import FirmQuery
 from chainmap.store import open_store
 
 runner = CliRunner()
@@ -314,3 +315,22 @@ def test_csv_files_with_chinese_names_and_headers(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT uscc, employees FROM enterprises").fetchall() == [(LEADER, 1850)]
+
+
+def test_a_retired_region_code_is_stored_under_its_successor_keeping_the_original(
+    store_url: str, tmp_path: Path
+) -> None:
+    rows = ledger_rows()
+    rows[2][3] = "371202"  # 莱城区, part of 莱芜市 until 2019: now 济南市莱芜区 370116
+    book = write_ledger(tmp_path / "old.xlsx", rows)
+    report = tmp_path / "warnings.csv"
+    result = import_into(store_url, book, "--errors-out", report)
+    assert result.exit_code == 0, result.output
+    (warned,) = [p for p in problems(report) if p["value"] == "371202"]
+    assert (warned["severity"], warned["row"], warned["column"]) == ("warning", "8", "所属区划")
+    assert "370116" in warned["message"] and "已撤销" in warned["message"]
+    with open_store(store_url) as store:
+        found, _ = store.search_enterprises(FirmQuery(text=MOTOR))
+    (motor,) = found
+    assert motor.region_code == "370116"
+    assert "region_retired:371202" in motor.flags.split(";")

@@ -34,9 +34,12 @@ from chainmap.models import (
     SupplyLink,
 )
 from chainmap.records import Table
-from chainmap.rules import FLAG_BAD_CHECKSUM, classify_size, is_valid_uscc
+from chainmap.rules import FLAG_BAD_CHECKSUM, classify_size, is_valid_uscc, region_name
 
-__all__ = ["MAX_PROBLEMS", "Task", "TaskResult", "run_task"]
+__all__ = ["FLAG_REGION_RETIRED", "MAX_PROBLEMS", "Task", "TaskResult", "run_task"]
+
+#: flag of a firm whose region code was a retired one: ``region_retired:371202``
+FLAG_REGION_RETIRED = "region_retired"
 
 #: at most this many problems are kept per task; the report says when more were found
 MAX_PROBLEMS = 100_000
@@ -200,6 +203,23 @@ def _enterprise(check: _Check, label: str, row: int, item: Enterprise) -> None:
                 "USCC fails its check character; accepted and flagged (--accept-bad-checksum)",
                 Severity.WARNING,
                 zh="统一社会信用代码校验位不符；已按 --accept-bad-checksum 接受并标记",
+            )
+        )
+    original = item.region_code_original
+    if original is not None:
+        flags = ";".join(f for f in (flags, f"{FLAG_REGION_RETIRED}:{original}") if f)
+        name = region_name(item.region_code) or ""
+        check.report(
+            Problem(
+                label,
+                row,
+                "region_code",
+                original,
+                f"region code {original} ({region_name(original) or ''}) is retired; stored under "
+                f"its successor {item.region_code} {name}, the original kept",
+                Severity.WARNING,
+                zh=f"行政区划代码 {original}（{region_name(original) or ''}）已撤销；按现行代码 "
+                f"{item.region_code} {name} 入库，并保留原代码",
             )
         )
     given = item.size
