@@ -334,3 +334,22 @@ def test_a_retired_region_code_is_stored_under_its_successor_keeping_the_origina
     (motor,) = found
     assert motor.region_code == "370116"
     assert "region_retired:371202" in motor.flags.split(";")
+
+
+def test_the_documented_ledger_names_are_the_ones_read() -> None:
+    """docs/data-format.md's ledger table: every name it gives heads the column it says."""
+    from chainmap.ingest.aliases import aliases
+
+    doc = (Path(__file__).parent.parent / "docs" / "data-format.md").read_text(encoding="utf-8")
+    section = doc.split("**The ledger**")[1].split("From the ledger")[0]
+    checked = 0
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        columns = re.findall(r"`(\w+)`", cells[0])
+        names = [n.strip() for n in re.split(r"[,;]", cells[1]) if n.strip()]
+        for name in names:
+            assert aliases().column("ledger", name) in columns, (name, columns)
+            checked += 1
+    assert checked >= 40
