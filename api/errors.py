@@ -30,7 +30,8 @@ async def _answer(request: Request, error: Exception) -> JSONResponse:
     )
     body: dict[str, object] = {"detail": str(error)}
     if isinstance(error, ValidationFailed):  # the same problems `chainmap import` lists
-        body["problems"] = [p.as_dict() for p in error.problems]
+        body["detail_zh"] = error.text("zh")
+        body["problems"] = [p.as_json() for p in error.problems]
     return JSONResponse(body, status_code=code)
 
 

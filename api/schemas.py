@@ -139,6 +139,9 @@ class WeakLink(BaseModel):
     certification: str
     cert_no: str | None
     cert_expires_on: date | None
+    cert_audit_due: date | None = Field(
+        description="the last day of the next surveillance audit of the certificate in force"
+    )
     exposure: float
     dominated_count: int
     dominated_share: float

@@ -105,7 +105,8 @@ def run_demo(
                 1
                 for _, certs in graph.nodes(data="certificates")
                 if any(
-                    in_force(CertStatus(c.status), c.issued_on, c.expires_on, as_of) for c in certs
+                    in_force(CertStatus(c.status), c.issued_on, c.expires_on, as_of, c.status_since)
+                    for c in certs
                 )
             )
             figures = weak_links(graph, as_of, weights)

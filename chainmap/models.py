@@ -27,6 +27,7 @@ from chainmap import rules
 from chainmap.enums import CertStatus, SizeClass, Stage
 from chainmap.errors import RuleViolation
 from chainmap.rules import values
+from chainmap.rules.certificates import check_validity, surveillance_overdue
 from chainmap.rules.uscc import passes_checks
 
 __all__ = [
@@ -294,13 +295,39 @@ class Certificate(BaseModel):
         if issued_on is not None and expires_on < issued_on:
             raise RuleViolation(
                 "certificate_dates",
-                f"expires_on {expires_on} is before issued_on {issued_on}",
+                f"expires_on {expires_on} is before issued_on {issued_on}; "
+                "check both dates against the certificate",
+                zh=f"有效期至 {expires_on} 早于发证日期 {issued_on}；请对照证书核对这两个日期",
             )
+        if issued_on is not None:
+            check_validity(issued_on, expires_on)
         return expires_on
 
+    @field_validator("last_audit_on", "status_since")
+    @classmethod
+    def _not_before_issue(cls, day: date | None, info: ValidationInfo) -> date | None:
+        issued_on = info.data.get("issued_on")
+        if day is not None and issued_on is not None and day < issued_on:
+            what = info.field_name
+            zh = "最近监督审核日期" if what == "last_audit_on" else "状态变更日期"
+            raise RuleViolation(
+                "certificate_dates",
+                f"{what} {day} is before issued_on {issued_on}: a surveillance audit or a change "
+                "of status comes after the certificate is issued; check the dates",
+                zh=f"{zh} {day} 早于发证日期 {issued_on}：监督审核和状态变更都在发证之后；"
+                "请核对日期",
+            )
+        return day
+
     def in_force(self, on: date) -> bool:
-        """True when the certificate protects the firm on ``on`` (valid, issued, not yet expired)."""
-        return rules.in_force(self.status, self.issued_on, self.expires_on, on)
+        """True when the certificate protects the firm on ``on``: its status on that day is valid
+        (a later dated status had not taken effect), it was issued, and it has not expired."""
+        return rules.in_force(self.status, self.issued_on, self.expires_on, on, self.status_since)
+
+    def surveillance_overdue(self, on: date) -> bool:
+        """True when, on ``on``, more than 12 months have passed since the last surveillance audit
+        (or since issue, when none is recorded): the certificate is due for suspension."""
+        return surveillance_overdue(self.issued_on, self.last_audit_on, on)
 
     def expiring_within(self, days: int, on: date) -> bool:
         """True when the certificate is in force on ``on`` and expires within ``days`` of it."""

@@ -47,6 +47,7 @@ WEAK_LINK_COLUMNS = (
     "certification",
     "cert_no",
     "cert_expires_on",
+    "cert_audit_due",
     "exposure",
     "dominated_count",
     "dominated_share",

@@ -92,9 +92,22 @@ def cert(
     issued: date,
     expires: date,
     uscc: str = "F",
+    audited: date | None = None,
+    since: date | None = None,
 ) -> CertificateRow:
     return CertificateRow(
-        no, uscc, "GB/T 19001", "2016", "CNCA-R-2002-001", str(status), issued, expires, None, None
+        no,
+        uscc,
+        "GB/T 19001",
+        "2016",
+        "CNCA-R-2002-001",
+        str(status),
+        issued,
+        expires,
+        None,
+        None,
+        audited,
+        since,
     )
 
 
@@ -345,6 +358,8 @@ def test_loop_with_only_zero_share_outside_suppliers() -> None:
 
 OLD = date(2021, 1, 1)
 LATER = date(2026, 1, 1)
+#: a surveillance audit within 12 months of AS_OF: the certificate is not due for suspension
+AUDITED = date(2024, 3, 1)
 
 
 @pytest.mark.parametrize(
@@ -445,6 +460,150 @@ def test_protected_states() -> None:
     assert CertState.CANCELLED.label_zh == "注销"
 
 
+# a status is judged as of the day: 状态变更日期 (status_since) after AS_OF had not taken effect
+@pytest.mark.parametrize(
+    ("certificate", "state"),
+    [
+        # withdrawn (撤销) the day after AS_OF: on AS_OF still valid and in force
+        pytest.param(
+            cert("W", "withdrawn", OLD, LATER, audited=AUDITED, since=date(2024, 6, 2)),
+            CertState.VALID,
+            id="withdrawn-tomorrow",
+        ),
+        pytest.param(
+            cert("W", "withdrawn", OLD, LATER, since=AS_OF),
+            CertState.WITHDRAWN,
+            id="withdrawn-today",
+        ),
+        pytest.param(
+            cert("W", "withdrawn", OLD, LATER, since=date(2024, 5, 31)),
+            CertState.WITHDRAWN,
+            id="withdrawn-yesterday",
+        ),
+        pytest.param(
+            cert("S", "suspended", OLD, LATER, audited=AUDITED, since=date(2024, 7, 1)),
+            CertState.VALID,
+            id="suspended-later",
+        ),
+        pytest.param(
+            cert("C", "cancelled", OLD, date(2024, 6, 20), audited=AUDITED, since=date(2024, 7, 1)),
+            CertState.EXPIRING,
+            id="cancelled-later-expiring-now",
+        ),
+        # valid by status until after AS_OF, but past its expiry date on AS_OF: expired
+        pytest.param(
+            cert("C", "cancelled", OLD, date(2024, 5, 31), since=date(2024, 7, 1)),
+            CertState.EXPIRED,
+            id="cancelled-later-expired-now",
+        ),
+        # an unknown status stays unknown whatever its date
+        pytest.param(
+            cert("U", "unknown", OLD, LATER, since=date(2024, 7, 1)), CertState.NONE, id="unknown"
+        ),
+    ],
+)
+def test_status_is_judged_as_of_the_day(certificate: CertificateRow, state: CertState) -> None:
+    assert certification([certificate], AS_OF).state is state
+
+
+def test_a_status_change_keeps_the_older_certificate_deciding_until_it_happens() -> None:
+    # X withdrawn on 2025-06-01 after Y, an older one, expired: Y decides nothing once X is in force
+    certificates = [
+        cert("Y", "expired", date(2018, 1, 1), date(2021, 1, 1)),
+        cert("X", "withdrawn", OLD, LATER, audited=AUDITED, since=date(2025, 6, 1)),
+    ]
+    assert certification(certificates, date(2025, 5, 31)).state is CertState.VALID
+    assert certification(certificates, date(2025, 6, 1)).state is CertState.WITHDRAWN
+    assert certification(certificates, date(2025, 6, 1)).certificate.cert_no == "X"  # type: ignore[union-attr]
+
+
+# surveillance: due 12 months after the last audit, or after issue when none is recorded
+@pytest.mark.parametrize(
+    ("issued", "audited", "due", "overdue"),
+    [
+        # issued 12 months and a day before AS_OF (2024-06-01), never audited
+        (date(2023, 5, 31), None, date(2024, 5, 31), True),
+        (date(2023, 6, 1), None, date(2024, 6, 1), False),  # 12 months to the day: not yet
+        (OLD, date(2023, 5, 31), date(2024, 5, 31), True),  # last audited 12 months + 1 day ago
+        (OLD, date(2023, 6, 1), date(2024, 6, 1), False),
+        (OLD, date(2024, 7, 1), date(2025, 7, 1), False),  # audited after AS_OF: the cycle went on
+        (date(2023, 2, 28), date(2023, 2, 28), date(2024, 2, 28), True),
+    ],
+)
+def test_surveillance_overdue_boundary(
+    issued: date, audited: date | None, due: date, overdue: bool
+) -> None:
+    got = certification([cert("X", "valid", issued, LATER, audited=audited)], AS_OF)
+    assert got.state is CertState.VALID  # still in force: the body has not suspended it
+    assert (got.audit_due, got.surveillance_overdue) == (due, overdue)
+
+
+def test_only_a_certificate_in_force_is_due_for_an_audit() -> None:
+    got = certification([cert("S", "suspended", date(2022, 1, 1), LATER)], AS_OF)
+    assert (got.state, got.audit_due, got.surveillance_overdue) == (
+        CertState.SUSPENDED,
+        None,
+        False,
+    )
+
+
+def test_overdue_surveillance_is_a_reason_and_raises_the_risk() -> None:
+    # L buys from A (overdue) and B (audited): same structure, same maturity
+    graph = to_digraph(
+        Subgraph(
+            enterprises=[firm("L"), firm("A", maturity=3), firm("B", maturity=3)],
+            supply=[link("A", "L", 0.5, "p"), link("B", "L", 0.5, "p")],
+            certificates=[
+                cert(
+                    "A-1",
+                    "valid",
+                    date(2022, 9, 1),
+                    date(2025, 8, 31),
+                    uscc="A",
+                    audited=date(2023, 5, 20),
+                ),
+                cert(
+                    "B-1",
+                    "valid",
+                    date(2022, 9, 1),
+                    date(2025, 8, 31),
+                    uscc="B",
+                    audited=date(2023, 8, 20),
+                ),
+            ],
+            leaders=[LeaderRow("CH1", "L")],
+        )
+    )
+    got = by_uscc(analyse_leader(graph, "L", AS_OF, WEIGHTS))
+    a, b = got["A"], got["B"]
+    assert (a.certification, b.certification) == ("valid", "valid")
+    assert a.reasons[0] == "surveillance_overdue"
+    assert "surveillance_overdue" not in b.reasons
+    assert a.cert_audit_due == date(2024, 5, 20) and b.cert_audit_due == date(2024, 8, 20)
+    # risk: 0.8 x max(0 for valid, 0.5 overdue) + 0.2 x (5 - 3) / 4 = 0.5; B: 0.1
+    assert (a.risk, b.risk) == pytest.approx((0.5, 0.1))
+    assert "监督审核应于 2024-05-20 前完成" in a.explanation_zh
+    assert a.explanation_en.startswith("Its surveillance audit was due by 2024-05-20")
+    assert a.as_dict()["cert_audit_due"] == "2024-05-20"
+    # the weight can be turned off: then only the reason remains
+    quiet = WEIGHTS.model_copy(
+        update={
+            "certification_risk": WEIGHTS.certification_risk.model_copy(
+                update={"surveillance_overdue": 0.0}
+            )
+        }
+    )
+    a_quiet = by_uscc(analyse_leader(graph, "L", AS_OF, quiet))["A"]
+    assert a_quiet.risk == pytest.approx(0.1) and "surveillance_overdue" in a_quiet.reasons
+
+
+def test_weights_written_with_the_old_status_names_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "weights.toml"
+    path.write_text("[certification_risk]\nrevoked = 1.0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="revoked is now called withdrawn"):
+        load_weights(path)
+
+
 # --------------------------------------------------------------------------------------------------
 # a small battery chain with certificates: scores, reasons, explanations
 # --------------------------------------------------------------------------------------------------
@@ -481,9 +640,9 @@ def battery_chain() -> nx.DiGraph:
                 link("V", "Q", None, "电芯"),
             ],
             certificates=[
-                cert("Q-1", "valid", OLD, LATER, uscc="Q"),
+                cert("Q-1", "valid", OLD, LATER, uscc="Q", audited=AUDITED),
                 cert("U-1", "withdrawn", OLD, LATER, uscc="U"),
-                cert("V-1", "valid", OLD, LATER, uscc="V"),
+                cert("V-1", "valid", OLD, LATER, uscc="V", audited=AUDITED),
                 cert("V-0", "expired", date(2015, 1, 1), date(2018, 1, 1), uscc="V"),
             ],
             chains=[ChainRow("CH1", "新能源汽车", "320500")],
@@ -594,8 +753,8 @@ def test_explanation_without_reasons_and_expiring() -> None:
             enterprises=[firm("L"), firm("A"), firm("B", maturity=5)],
             supply=[link("A", "L", 0.98, "p"), link("B", "L", 0.02, "p")],
             certificates=[
-                cert("A-1", "valid", OLD, date(2024, 7, 1), uscc="A"),
-                cert("B-1", "valid", OLD, LATER, uscc="B"),
+                cert("A-1", "valid", OLD, date(2024, 7, 1), uscc="A", audited=AUDITED),
+                cert("B-1", "valid", OLD, LATER, uscc="B", audited=AUDITED),
             ],
             leaders=[LeaderRow("CH1", "L")],
         )

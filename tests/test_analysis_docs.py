@@ -51,25 +51,26 @@ AS_OF = date(2025, 6, 30)
 CHAIN = "NEV-01"
 
 #: firm: name, segment, region code, industry code, size, maturity, certificates
-#: (number, status, issued on, expires on)
-FIRMS: dict[str, tuple[str, str, str, str, str, int | None, list[tuple[str, str, str, str]]]] = {
+#: (number, status, issued on, expires on[, last surveillance audit, status since])
+Held = tuple[str, ...]
+FIRMS: dict[str, tuple[str, str, str, str, str, int | None, list[Held]]] = {
     "L": ("电池包（链主）", "vehicles", "340104", "C3841", "large", 5, [
-        ("L-1", "valid", "2024-01-10", "2027-01-09")]),
+        ("L-1", "valid", "2024-01-10", "2027-01-09", "2025-01-08")]),
     "M": ("整车（链主）", "vehicles", "340111", "C3612", "large", 5, [
-        ("M-1", "valid", "2024-05-01", "2027-04-30")]),
+        ("M-1", "valid", "2024-05-01", "2027-04-30", "2025-04-20")]),
     "A": ("电芯", "parts", "340121", "C3841", "medium", 4, [
-        ("A-1", "valid", "2023-03-01", "2026-02-28")]),
+        ("A-1", "valid", "2023-03-01", "2026-02-28", "2025-02-20")]),
     "B": ("电芯与壳体", "parts", "320583", "C3841", "small", 3, [
-        ("B-1", "valid", "2022-08-16", "2025-08-15")]),
+        ("B-1", "valid", "2022-08-16", "2025-08-15", "2024-06-10")]),
     "H": ("包装材料", "parts", "340102", "C2231", "micro", 3, [
-        ("H-1", "cancelled", "2022-03-01", "2025-02-28")]),
+        ("H-1", "cancelled", "2022-03-01", "2025-02-28", "", "2024-11-05")]),
     "C": ("正极材料", "cathode", "340122", "C2613", "small", 2, [
-        ("C-1", "suspended", "2023-01-10", "2026-01-09"),
+        ("C-1", "suspended", "2023-01-10", "2026-01-09", "", "2024-02-20"),
         ("C-2", "valid", "2025-09-01", "2028-08-31")]),
     "E": ("正极材料", "cathode", "340181", "C2613", "small", 3, [
         ("E-1", "unknown", "2024-02-01", "2027-01-31")]),
     "G": ("正极材料", "cathode", "441900", "C2613", "small", 2, [
-        ("G-1", "withdrawn", "2023-06-01", "2026-05-31")]),
+        ("G-1", "withdrawn", "2023-06-01", "2026-05-31", "2024-05-25", "2025-03-15")]),
     "D": ("锂盐", "minerals", "360902", "C2613", "micro", None, []),
     "F": ("铝材", "minerals", "340123", "C3252", "micro", 1, [
         ("F-1", "valid", "2022-04-01", "2025-03-31")]),
@@ -117,12 +118,24 @@ expiring = 0.3
 """
 
 
+def certificate(uscc: str, held: Held) -> CertificateRow:
+    no, status, issued, expires, audit, since = (*held, "", "")[:6]
+    return CertificateRow(no, uscc, "GB/T 19001", "2016", "CQC", status, date.fromisoformat(issued),
+                          date.fromisoformat(expires), None, None,
+                          date.fromisoformat(audit) if audit else None,
+                          date.fromisoformat(since) if since else None)  # fmt: skip
+
+
+def described(held: Held) -> str:
+    """A certificate as the document lists it: ``B-1 valid 2022-08-16 – 2025-08-15 (audited
+    2024-06-10)``."""
+    no, status, issued, expires, audit, since = (*held, "", "")[:6]
+    notes = [f"audited {audit}"] * bool(audit) + [f"{status} since {since}"] * bool(since)
+    return f"{no} {status} {issued} – {expires}" + (f" ({', '.join(notes)})" if notes else "")
+
+
 def certificates(uscc: str) -> list[CertificateRow]:
-    return [
-        CertificateRow(no, uscc, "GB/T 19001", "2016", "CQC", status, date.fromisoformat(issued),
-                       date.fromisoformat(expires), None, None)
-        for no, status, issued, expires in FIRMS[uscc][6]
-    ]  # fmt: skip
+    return [certificate(uscc, held) for held in FIRMS[uscc][6]]
 
 
 def pooled(rows: Sequence[tuple[str, str, str, float | None]]) -> dict[tuple[str, str], Any]:
@@ -180,7 +193,7 @@ def yes(flag: bool) -> str:
 def firms_table() -> str:
     rows = []
     for uscc, (name, segment, region, industry, size, maturity, certs) in FIRMS.items():
-        held = "; ".join(f"{no} {status} {a} – {b}" for no, status, a, b in certs) or "none"
+        held = "; ".join(described(c) for c in certs) or "none"
         role = " (leader)" if uscc in LEADERS else ""
         rows.append([f"{uscc}{role}", name, segment, region, industry, size,
                      "unknown" if maturity is None else maturity, held])  # fmt: skip
@@ -259,12 +272,16 @@ def score_table(weights: Weights | None = None) -> str:
 
 
 #: certificate sets of the certification examples: what the case shows, certificates
-CERT_CASES: list[tuple[str, list[tuple[str, str, str, str]]]] = [
-    ("in force, expires in over 90 days", [("X-1", "valid", "2024-01-01", "2027-01-01")]),
-    ("in force, expires in 90 days", [("X-1", "valid", "2022-09-28", "2025-09-28")]),
-    ("in force, expires in 91 days", [("X-1", "valid", "2022-09-29", "2025-09-29")]),
+CERT_CASES: list[tuple[str, list[Held]]] = [
+    ("in force, expires in over 90 days", [
+        ("X-1", "valid", "2024-01-01", "2027-01-01", "2025-01-05")]),
+    ("in force, expires in 90 days", [
+        ("X-1", "valid", "2022-09-28", "2025-09-28", "2024-09-20")]),
+    ("in force, expires in 91 days", [
+        ("X-1", "valid", "2022-09-29", "2025-09-29", "2024-09-20")]),
     ("issued on the day", [("X-1", "valid", "2025-06-30", "2028-06-29")]),
-    ("valid status, expires on the day", [("X-1", "valid", "2022-06-30", "2025-06-30")]),
+    ("valid status, expires on the day", [
+        ("X-1", "valid", "2022-06-30", "2025-06-30", "2025-05-20")]),
     ("valid status, expired the day before", [("X-1", "valid", "2022-06-29", "2025-06-29")]),
     ("status expired", [("X-1", "expired", "2021-01-01", "2024-01-01")]),
     ("suspended", [("X-1", "suspended", "2024-01-01", "2027-01-01")]),
@@ -274,32 +291,47 @@ CERT_CASES: list[tuple[str, list[tuple[str, str, str, str]]]] = [
     ("issued after the day", [("X-1", "valid", "2025-07-01", "2028-06-30")]),
     ("no certificate", []),
     ("one in force beats a later suspended one", [
-        ("X-1", "valid", "2023-01-01", "2026-01-01"),
+        ("X-1", "valid", "2023-01-01", "2026-01-01", "2024-12-15"),
         ("X-2", "suspended", "2024-01-01", "2027-01-01")]),
     ("two in force: the one expiring last", [
-        ("X-1", "valid", "2023-01-01", "2026-01-01"),
-        ("X-2", "valid", "2022-09-01", "2025-08-01")]),
+        ("X-1", "valid", "2023-01-01", "2026-01-01", "2024-12-15"),
+        ("X-2", "valid", "2022-09-01", "2025-08-01", "2024-08-20")]),
     ("none in force: the latest issued", [
         ("X-1", "withdrawn", "2022-01-01", "2025-01-01"),
         ("X-2", "expired", "2021-01-01", "2024-01-01")]),
     ("the latest issued has status unknown", [
         ("X-1", "withdrawn", "2022-01-01", "2025-01-01"),
         ("X-2", "unknown", "2023-01-01", "2026-01-01")]),
+    ("withdrawn the day after", [
+        ("X-1", "withdrawn", "2024-01-01", "2027-01-01", "2024-12-10", "2025-07-01")]),
+    ("withdrawn on the day", [
+        ("X-1", "withdrawn", "2024-01-01", "2027-01-01", "2024-12-10", "2025-06-30")]),
+    ("suspended after it expired", [
+        ("X-1", "suspended", "2022-06-01", "2025-05-31", "2024-05-20", "2025-07-01")]),
+    ("issued 12 months ago to the day, no audit", [
+        ("X-1", "valid", "2024-06-30", "2027-06-29")]),
+    ("issued 12 months and a day ago, no audit", [
+        ("X-1", "valid", "2024-06-29", "2027-06-28")]),
+    ("audited 12 months ago to the day", [
+        ("X-1", "valid", "2023-05-01", "2026-04-30", "2024-06-30")]),
+    ("audited 12 months and a day ago", [
+        ("X-1", "valid", "2023-05-01", "2026-04-30", "2024-06-29")]),
+    ("an audit recorded after the day", [
+        ("X-1", "valid", "2023-05-01", "2026-04-30", "2025-07-10")]),
 ]  # fmt: skip
 
 
 def certification_table() -> str:
     rows = []
     for case, certs in CERT_CASES:
-        found = certification(
-            [CertificateRow(no, "X", "GB/T 19001", "2016", "CQC", status, date.fromisoformat(a),
-                            date.fromisoformat(b), None, None) for no, status, a, b in certs],
-            AS_OF,
-        )  # fmt: skip
-        held = "; ".join(f"{no} {status} {a} – {b}" for no, status, a, b in certs) or "none"
+        found = certification([certificate("X", held) for held in certs], AS_OF)
+        held = "; ".join(described(c) for c in certs) or "none"
         deciding = found.certificate.cert_no if found.certificate else "–"
-        rows.append([case, held, found.state.value, found.state.label_zh, deciding])
-    return table(["case", "certificates", "state", "状态", "decided by"], rows)
+        due = found.audit_due.isoformat() if found.audit_due else "–"
+        overdue = yes(found.surveillance_overdue) if found.audit_due else "–"
+        rows.append([case, held, found.state.value, found.state.label_zh, deciding, due, overdue])
+    header = ["case", "certificates", "state", "状态", "decided by", "audit due", "overdue"]
+    return table(header, rows)
 
 
 def segments_table() -> str:

@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from chainmap.enums import CertStatus, SizeClass, Stage
+from chainmap.errors import RuleViolation
 from chainmap.models import Certificate, Chain, Enterprise, Segment, SupplyLink
 
 USCC_A = "91110000600037341L"  # domain.md: passes both checks
@@ -502,6 +503,60 @@ def test_certificate_in_force(on: date, status: str, expected: bool) -> None:
 def test_certificate_expiring_within(days: int, on: date, status: str, expected: bool) -> None:
     cert = Certificate.model_validate(certificate(status=status))
     assert cert.expiring_within(days, on) is expected
+
+
+# A validity of at most 3 years: issued 2024-03-01, the latest expiry accepted is 2027-03-01 (the
+# anniversary; a three-year certificate usually ends the day before, 2027-02-28).
+@pytest.mark.parametrize(
+    ("issued_on", "expires_on", "accepted"),
+    [
+        ("2024-03-01", "2027-02-28", True),
+        ("2024-03-01", "2027-03-01", True),
+        ("2024-03-01", "2027-03-02", False),
+        ("2024-03-01", "2030-03-01", False),
+        ("2024-02-29", "2027-02-28", True),  # a leap day: the anniversary is 28 February
+        ("2024-02-29", "2027-03-01", False),
+    ],
+)
+def test_certificate_validity_of_more_than_three_years_is_an_error(
+    issued_on: str, expires_on: str, accepted: bool
+) -> None:
+    row = certificate(issued_on=issued_on, expires_on=expires_on)
+    if accepted:
+        assert Certificate.model_validate(row).expires_on == date.fromisoformat(expires_on)
+        return
+    with pytest.raises(ValidationError) as caught:
+        Certificate.model_validate(row)
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("expires_on",)
+    violation = error["ctx"]["error"]
+    assert isinstance(violation, RuleViolation) and violation.code == "certificate_validity"
+    assert expires_on in str(violation) and "3 years" in str(violation)
+    assert expires_on in violation.zh and "3 年" in violation.zh
+
+
+@pytest.mark.parametrize("column", ["last_audit_on", "status_since"])
+def test_certificate_dates_before_issue_are_errors(column: str) -> None:
+    assert error_locs(Certificate, certificate(**{column: "2024-01-04"})) == [(column,)]
+    cert = Certificate.model_validate(certificate(**{column: "2024/1/5"}))
+    assert getattr(cert, column) == JAN_5
+
+
+def test_certificate_status_since_is_judged_as_of_the_day() -> None:
+    # withdrawn (撤销) on 2025-06-01: in force on 2025-05-31, not from 2025-06-01
+    cert = Certificate.model_validate(certificate(status="撤销", status_since="2025-06-01"))
+    assert cert.in_force(date(2025, 5, 31))
+    assert not cert.in_force(date(2025, 6, 1))
+    assert not Certificate.model_validate(certificate(status="撤销")).in_force(date(2025, 5, 31))
+
+
+def test_certificate_surveillance_overdue() -> None:
+    never = Certificate.model_validate(certificate())  # issued 2024-01-05, no audit recorded
+    assert not never.surveillance_overdue(date(2025, 1, 5))
+    assert never.surveillance_overdue(date(2025, 1, 6))
+    audited = Certificate.model_validate(certificate(last_audit_on="2024-12-20"))
+    assert not audited.surveillance_overdue(date(2025, 12, 20))
+    assert audited.surveillance_overdue(date(2025, 12, 21))
 
 
 @pytest.mark.parametrize(

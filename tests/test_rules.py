@@ -16,14 +16,19 @@ from chainmap.enums import CertStatus, SizeClass
 from chainmap.errors import RuleViolation
 from chainmap.rules import (
     FLAG_BAD_CHECKSUM,
+    audit_due,
+    check_validity,
     classify_size,
     expires_within,
     in_force,
     is_valid_uscc,
+    latest_expiry,
     org_code_check_character,
     parse_standard,
     parse_status,
     section_of_division,
+    status_on,
+    surveillance_overdue,
     uscc_check_character,
     validate_industry_code,
     validate_region_code,
@@ -799,3 +804,77 @@ def test_only_valid_certificates_are_in_force(status: CertStatus) -> None:
 )
 def test_expires_within_boundaries(expires_on: date, days: int, expected: bool) -> None:
     assert expires_within(expires_on, days, D) is expected
+
+
+# a status is judged as of the day: one dated after D (status_since) had not taken effect
+@pytest.mark.parametrize(
+    ("status", "since", "expected"),
+    [
+        (CertStatus.WITHDRAWN, D + DAY, CertStatus.VALID),
+        (CertStatus.WITHDRAWN, D, CertStatus.WITHDRAWN),
+        (CertStatus.WITHDRAWN, D - DAY, CertStatus.WITHDRAWN),
+        (CertStatus.WITHDRAWN, None, CertStatus.WITHDRAWN),
+        (CertStatus.SUSPENDED, D + DAY, CertStatus.VALID),
+        (CertStatus.CANCELLED, D + DAY, CertStatus.VALID),
+        (CertStatus.EXPIRED, D + DAY, CertStatus.VALID),
+        (CertStatus.UNKNOWN, D + DAY, CertStatus.UNKNOWN),
+        (CertStatus.VALID, D + DAY, CertStatus.VALID),
+    ],
+)
+def test_status_on_the_day(status: CertStatus, since: date | None, expected: CertStatus) -> None:
+    assert status_on(status, since, D) is expected
+
+
+def test_in_force_until_a_withdrawal_takes_effect() -> None:
+    # domain.md: withdrawn on 2025-06-01, in force on 2025-05-31
+    issued, expires, since = date(2024, 3, 1), date(2027, 2, 28), date(2025, 6, 1)
+    assert in_force(CertStatus.WITHDRAWN, issued, expires, date(2025, 5, 31), since)
+    assert not in_force(CertStatus.WITHDRAWN, issued, expires, date(2025, 6, 1), since)
+    # before the change it is still bound by its dates
+    assert not in_force(CertStatus.WITHDRAWN, issued, expires, date(2024, 2, 29), since)
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "latest"),
+    [
+        (date(2024, 3, 1), date(2027, 3, 1)),
+        (date(2024, 2, 29), date(2027, 2, 28)),
+        (date(2023, 12, 31), date(2026, 12, 31)),
+    ],
+)
+def test_latest_expiry_is_three_years_on(issued_on: date, latest: date) -> None:
+    assert latest_expiry(issued_on) == latest
+    check_validity(issued_on, latest)
+    with pytest.raises(RuleViolation) as caught:
+        check_validity(issued_on, latest + DAY)
+    assert caught.value.code == "certificate_validity"
+    assert str(latest) in str(caught.value) and str(latest) in caught.value.zh
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "last_audit_on", "due"),
+    [
+        (date(2024, 3, 1), None, date(2025, 3, 1)),
+        (date(2024, 3, 1), date(2025, 2, 20), date(2026, 2, 20)),
+        (date(2024, 2, 29), None, date(2025, 2, 28)),
+        (date(2023, 8, 31), date(2024, 8, 31), date(2025, 8, 31)),
+        (date(2024, 3, 1), date(2024, 1, 1), date(2025, 3, 1)),  # an audit before issue: issue
+    ],
+)
+def test_surveillance_audit_due_and_overdue(
+    issued_on: date, last_audit_on: date | None, due: date
+) -> None:
+    assert audit_due(issued_on, last_audit_on) == due
+    assert not surveillance_overdue(issued_on, last_audit_on, due)
+    assert surveillance_overdue(issued_on, last_audit_on, due + DAY)
+
+
+@pytest.mark.parametrize(
+    "module", ["chainmap.rules.certificates", "chainmap.rules.size", "chainmap.rules.uscc"]
+)
+def test_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), verbose=False, report=False)
+    assert result.failed == 0 and result.attempted > 0, module

@@ -255,6 +255,29 @@ def test_certificates_follow_the_cycle_and_their_status(data: dict[str, Table]) 
     assert 0.05 < sum(1 for c in certs if c["standard"].startswith("ISO")) / len(certs) < 0.3
 
 
+def test_certificates_carry_their_audit_and_status_dates(data: dict[str, Table]) -> None:
+    as_of = REFERENCE_DATE
+    in_force = overdue = dated = 0
+    for cert in data["certificates"]:
+        issued = date.fromisoformat(cert["issued_on"])
+        expires = date.fromisoformat(cert["expires_on"])
+        status = rules.parse_status(cert["status"])
+        audit = date.fromisoformat(cert["last_audit_on"]) if cert["last_audit_on"] else None
+        since = date.fromisoformat(cert["status_since"]) if cert["status_since"] else None
+        assert audit is None or issued <= audit <= as_of
+        assert since is None or issued <= since <= as_of
+        rules.check_validity(issued, expires)
+        if status in (CertStatus.SUSPENDED, CertStatus.WITHDRAWN, CertStatus.CANCELLED):
+            assert since is not None  # every change of status is dated
+            dated += 1
+        if rules.in_force(status, issued, expires, as_of, since):
+            in_force += 1
+            overdue += rules.surveillance_overdue(issued, audit, as_of)
+    assert dated > 0
+    # about one valid certificate in twenty misses its latest surveillance audit
+    assert 0.01 < overdue / in_force < 0.1
+
+
 def test_certification_rates_by_firm(data: dict[str, Table]) -> None:
     held: dict[str, list[dict[str, str]]] = defaultdict(list)
     for cert in data["certificates"]:

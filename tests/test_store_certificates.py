@@ -7,7 +7,7 @@ calls 撤销 withdrawn, so 注销 is now ``cancelled``. A store written before i
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +197,47 @@ def test_a_neo4j_database_of_a_newer_version_is_refused(neo4j_url: str) -> None:
             Neo4jStore(neo4j_url)
     finally:
         _cypher(neo4j_url, "MATCH (m:ChainmapMeta) DELETE m")
+
+
+# -- the search's certification filter judges the status as of the day ---------------------------
+
+
+def certified_on(url: str, day: date) -> list[str]:
+    from chainmap.records import FirmQuery
+
+    with open_store(url) as store:
+        rows, _ = store.search_enterprises(FirmQuery(certified=True, on=day))
+    return [r.uscc for r in rows]
+
+
+def test_the_certified_filter_judges_a_status_as_of_the_day(
+    store_url: str, dataset_with_dates: Path
+) -> None:
+    load(store_url, dataset_with_dates)
+    # TIER1_A's certificate: 撤销 (withdrawn) on 2025-06-01, valid by its dates until 2026-11-30
+    assert TIER1_A in certified_on(store_url, date(2025, 5, 31))
+    assert TIER1_A not in certified_on(store_url, date(2025, 6, 1))
+    # TIER1_B's: 注销 (cancelled) on 2024-09-15
+    assert TIER1_B in certified_on(store_url, date(2024, 9, 14))
+    assert TIER1_B not in certified_on(store_url, date(2024, 9, 15))
+    # not before issue, whatever the later status
+    assert TIER1_A not in certified_on(store_url, date(2023, 11, 30))
+    # the leader's, valid and undated, on its expiry day and not after
+    assert LEADER in certified_on(store_url, date(2027, 2, 28))
+    assert LEADER not in certified_on(store_url, date(2027, 3, 1))
+
+
+def test_the_store_filter_agrees_with_the_analysis(
+    store_url: str, dataset_with_dates: Path
+) -> None:
+    from chainmap.analysis import certification
+
+    load(store_url, dataset_with_dates)
+    certs = stored(store_url)
+    by_firm = {c.uscc: c for c in certs.values()}
+    day = date(2023, 11, 1)
+    while day <= date(2027, 4, 1):
+        found = set(certified_on(store_url, day))
+        protected = {u for u, c in by_firm.items() if certification([c], day).state.protected}
+        assert found == protected, day
+        day += timedelta(days=61)

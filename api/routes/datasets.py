@@ -73,6 +73,6 @@ def upload(
     return ImportReport(
         rows_read=result.rows_read,
         written={str(table): n for table, n in result.written.items()},
-        warnings=[p.as_dict() for p in result.warnings],
+        warnings=[p.as_json() for p in result.warnings],
         seconds=round(result.seconds, 3),
     )

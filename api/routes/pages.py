@@ -20,7 +20,7 @@ from chainmap.plans import body_capacities, load_measures, load_planning
 from chainmap.plans.plan import plan_for
 from chainmap.plans.render import render_html, render_markdown
 from chainmap.reports import batch_rows, json_text
-from chainmap.rules.regions import PROVINCES
+from chainmap.rules import region_name
 from chainmap.store import Store
 
 from ..deps import AtlasesCaller, PlansCaller, ResultsDep, SettingsDep, StoreDep
@@ -163,7 +163,7 @@ def region_atlas(
     settings: SettingsDep,
     options: Options,
 ) -> Response:
-    if code[:2] not in PROVINCES:  # no such region
+    if region_name(code) is None:  # no such region (GB/T 2260, 2023 table or retired)
         raise _missing(f"region {code}")
     return _page(caller, store, settings, AtlasKind.REGION, code, options)
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from chainmap.enums import CertStatus
 from chainmap.records import CertificateRow
-from chainmap.rules.certificates import expires_within, in_force
+from chainmap.rules.certificates import audit_due, expires_within, status_on
 
 __all__ = ["CertState", "Certification", "certification"]
 
@@ -56,43 +56,59 @@ _BY_STATUS = {
 
 @dataclass(frozen=True, slots=True)
 class Certification:
-    """A firm's state on a date and the certificate it comes from (``None`` for ``none``)."""
+    """A firm's state on a date and the certificate it comes from (``None`` for ``none``).
+
+    For a certificate in force, ``audit_due`` is the last day of its next surveillance audit (12
+    months after the last one, or after issue) and ``surveillance_overdue`` says that the date is
+    past it: the certificate is due for suspension, but it protects the firm until the body
+    suspends it, so the state stays ``valid`` or ``expiring``.
+    """
 
     state: CertState
     certificate: CertificateRow | None = None
+    audit_due: date | None = None
+    surveillance_overdue: bool = False
 
 
 def certification(
     certificates: Iterable[CertificateRow], on: date, expiring_days: int = 90
 ) -> Certification:
-    """The firm's certification state on ``on``.
+    """The firm's certification state on ``on``, each certificate judged by its status on that day
+    (a status dated after ``on`` had not taken effect: :func:`chainmap.rules.status_on`).
 
     A certificate in force decides it (the one expiring last): ``expiring`` when it expires within
     ``expiring_days``, else ``valid``. Without one, the latest certificate issued on or before
     ``on`` with a known status gives ``suspended``, ``withdrawn``, ``cancelled`` or ``expired`` (a
     valid status past its expiry date is expired). Certificates of unknown status count as no
     certificate. Nothing else issued by ``on``: ``none``.
+
+    >>> from chainmap.records import CertificateRow
+    >>> cert = CertificateRow("X-1", "F", "GB/T 19001", "2016", "CQC", "withdrawn",
+    ...                       date(2024, 3, 1), date(2027, 2, 28), None, None,
+    ...                       last_audit_on=date(2025, 2, 20), status_since=date(2025, 6, 1))
+    >>> certification([cert], date(2025, 5, 31)).state, certification([cert], date(2025, 6, 1)).state
+    (<CertState.VALID: 'valid'>, <CertState.WITHDRAWN: 'withdrawn'>)
     """
     best: CertificateRow | None = None
     latest: CertificateRow | None = None
+    latest_status = CertStatus.UNKNOWN
     for cert in certificates:
-        status = _STATUS[cert.status]
-        if in_force(status, cert.issued_on, cert.expires_on, on):
+        if cert.issued_on > on:
+            continue
+        status = status_on(_STATUS[cert.status], cert.status_since, on)
+        if status is CertStatus.VALID and on <= cert.expires_on:
             if best is None or (cert.expires_on, cert.cert_no) > (best.expires_on, best.cert_no):
                 best = cert
-        elif (
-            cert.issued_on <= on
-            and status is not CertStatus.UNKNOWN
-            and (
-                latest is None
-                or (cert.issued_on, cert.expires_on, cert.cert_no)
-                > (latest.issued_on, latest.expires_on, latest.cert_no)
-            )
+        elif status is not CertStatus.UNKNOWN and (
+            latest is None
+            or (cert.issued_on, cert.expires_on, cert.cert_no)
+            > (latest.issued_on, latest.expires_on, latest.cert_no)
         ):
-            latest = cert
+            latest, latest_status = cert, status
     if best is not None:
         soon = expires_within(best.expires_on, expiring_days, on)
-        return Certification(CertState.EXPIRING if soon else CertState.VALID, best)
+        due = audit_due(best.issued_on, best.last_audit_on)
+        return Certification(CertState.EXPIRING if soon else CertState.VALID, best, due, on > due)
     if latest is None:
         return Certification(CertState.NONE)
-    return Certification(_BY_STATUS[_STATUS[latest.status]], latest)
+    return Certification(_BY_STATUS[latest_status], latest)

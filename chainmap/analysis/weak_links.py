@@ -32,6 +32,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "certificate_expired": ("认证证书已过期", "its certificate has expired"),
     "certificate_suspended": ("认证证书被暂停", "its certificate is suspended"),
     "certificate_expiring": ("认证证书即将到期", "its certificate expires soon"),
+    "surveillance_overdue": ("监督审核逾期，证书应予暂停", "its surveillance audit is overdue"),
     "single_point_of_failure": ("单点故障", "a single point of failure"),
     "single_source": ("独家供应", "a sole source"),
     "high_exposure": ("链主采购敞口高", "high exposure"),
@@ -63,6 +64,7 @@ class FirmFigures:
     certification: str
     cert_no: str | None
     cert_expires_on: date | None
+    cert_audit_due: date | None
     exposure: float
     dominated_count: int
     dominated_share: float
@@ -91,7 +93,9 @@ class FirmFigures:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (dates as ISO text, reasons as a list, both sentences)."""
         out = {name: getattr(self, name) for name in self.__slots__}
-        out["cert_expires_on"] = self.cert_expires_on.isoformat() if self.cert_expires_on else None
+        for name in ("cert_expires_on", "cert_audit_due"):
+            day = getattr(self, name)
+            out[name] = day.isoformat() if day else None
         out["reasons"] = list(self.reasons)
         out["explanation_zh"], out["explanation_en"] = _explain(self)
         return out
@@ -118,6 +122,12 @@ def _explain(f: FirmFigures) -> tuple[str, str]:
         elif reason == "certificate_expiring":
             zh.append(f"认证证书将于 {expires} 到期")
             en.append(f"its certificate expires on {expires}")
+        elif reason == "surveillance_overdue":
+            zh.append(f"监督审核应于 {f.cert_audit_due} 前完成，已逾期，证书应予暂停")
+            en.append(
+                f"its surveillance audit was due by {f.cert_audit_due}: the certificate is due "
+                "for suspension"
+            )
         elif reason.startswith("certificate_"):
             zh.append(REASONS[reason][0])
             en.append(REASONS[reason][1])
@@ -228,14 +238,18 @@ def analyse_leader(
             + (dep.concentrated if concentrated[i] is not None else 0.0),
         )
         gap = (5 - maturity) / 4 if maturity is not None else limits.unknown_maturity_gap
+        state_risk = getattr(cert_risk, cert.state.value)
+        if cert.surveillance_overdue:
+            state_risk = max(state_risk, cert_risk.surveillance_overdue)
         risk = min(
             1.0,
-            risk_w.certification * getattr(cert_risk, cert.state.value)
-            + risk_w.maturity_gap * max(0.0, min(1.0, gap)),
+            risk_w.certification * state_risk + risk_w.maturity_gap * max(0.0, min(1.0, gap)),
         )
         reasons: list[str] = []
         if cert.state in _CERT_REASON:
             reasons.append(_CERT_REASON[cert.state])
+        if cert.surveillance_overdue:
+            reasons.append("surveillance_overdue")
         if spof:
             reasons.append("single_point_of_failure")
         if sole_count:
@@ -262,6 +276,7 @@ def analyse_leader(
                 certification=cert.state.value,
                 cert_no=cert.certificate.cert_no if cert.certificate else None,
                 cert_expires_on=expires,
+                cert_audit_due=cert.audit_due,
                 exposure=flow[i],
                 dominated_count=dom.dominated[i],
                 dominated_share=dominated_share,

@@ -36,6 +36,8 @@ class CertificationRisk(Section):
     cancelled: float = _Unit  # 注销
     withdrawn: float = _Unit  # 撤销
     none: float = _Unit
+    #: a certificate in force but past its surveillance audit: its risk when higher than the state's
+    surveillance_overdue: float = _Unit
 
     @model_validator(mode="before")
     @classmethod

@@ -40,6 +40,10 @@ class Problem:
         """The message in ``lang`` (``zh`` or ``en``)."""
         return (self.zh or self.message) if lang == "zh" else self.message
 
+    def as_json(self) -> dict[str, Any]:
+        """For the API: the English message and the Chinese one beside it."""
+        return {**self.as_dict("en"), "message_zh": self.text("zh")}
+
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "severity": str(self.severity),

@@ -41,6 +41,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "certificate_withdrawn",
         "certificate_cancelled",
         "certificate_expiring",
+        "surveillance_overdue",
     ),
     "single_point_of_failure": ("single_point_of_failure",),
     "single_sourcing": ("single_source",),

@@ -4,7 +4,17 @@ Pure functions over plain values; each raises :class:`chainmap.errors.RuleViolat
 user can act on.
 """
 
-from chainmap.rules.certificates import expires_within, in_force, parse_standard, parse_status
+from chainmap.rules.certificates import (
+    audit_due,
+    check_validity,
+    expires_within,
+    in_force,
+    latest_expiry,
+    parse_standard,
+    parse_status,
+    status_on,
+    surveillance_overdue,
+)
 from chainmap.rules.industry import (
     division_of,
     industry_name,
@@ -40,12 +50,15 @@ __all__ = [
     "SIZE_STANDARD",
     "RegionCode",
     "UsccResult",
+    "audit_due",
+    "check_validity",
     "classify_size",
     "division_of",
     "expires_within",
     "in_force",
     "industry_name",
     "is_valid_uscc",
+    "latest_expiry",
     "org_code_check_character",
     "parse_standard",
     "parse_status",
@@ -58,6 +71,8 @@ __all__ = [
     "resolve_region",
     "section_of_division",
     "size_category",
+    "status_on",
+    "surveillance_overdue",
     "uscc_check_character",
     "validate_industry_code",
     "validate_region_code",

@@ -203,6 +203,33 @@ def _cycle(rng: random.Random, state: CertStatus, as_of: date) -> date:
     return as_of - timedelta(days=rng.randint(400, 2_500))
 
 
+def _dates(
+    status: CertStatus, issued: date, end: date, number: int, as_of: date, current: bool
+) -> tuple[date | None, date | None]:
+    """A certificate's last surveillance audit and the day its status took effect, derived from
+    its number (no random draw, so the rest of the dataset stays as it was).
+
+    A valid certificate was audited shortly before each anniversary of its issue that has come,
+    except one in twenty, whose latest audit is missing: due for suspension. A suspended one
+    missed its first audit; a withdrawn one (撤销) was suspended, then withdrawn; a cancelled one
+    (注销) was given up by its holder, or ran out."""
+    if status is CertStatus.VALID and current:
+        early = timedelta(days=number % 45)
+        audits = [d for k in (1, 2, 3) if (d := plus_years(issued, k) - early) <= as_of]
+        if number % 20 == 0:
+            audits = audits[:-1]
+        return (audits[-1] if audits else None), None
+    if status is CertStatus.SUSPENDED:
+        return None, min(as_of, plus_years(issued, 1) + timedelta(days=1 + number % 60))
+    if status is CertStatus.WITHDRAWN:
+        return None, min(as_of, end, plus_years(issued, 1) + timedelta(days=90 + number % 120))
+    if status is CertStatus.CANCELLED:
+        return None, min(
+            as_of, end + timedelta(days=1), issued + timedelta(days=200 + number % 900)
+        )
+    return None, None
+
+
 def certificate_rows(
     rng: random.Random,
     serial: int,
@@ -239,6 +266,7 @@ def certificate_rows(
         if status is CertStatus.VALID and rng.random() < 0.12:
             grade = rng.choice(("A", "AA", "AAA"))
         end = plus_years(start, 3)
+        audit, since = _dates(status, start, end, number, as_of, current=offset == len(cycles) - 1)
         rows.append(
             (
                 cert_no,
@@ -250,8 +278,8 @@ def certificate_rows(
                 end.isoformat(),
                 scope,
                 grade,
-                "",  # last_audit_on
-                "",  # status_since
+                audit.isoformat() if audit else "",
+                since.isoformat() if since else "",
             )
         )
     return rows

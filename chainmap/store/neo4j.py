@@ -414,6 +414,7 @@ class Neo4jStore:
             sizes=None if query.sizes is None else list(query.sizes),
             certified=query.certified,
             valid=CertStatus.VALID.value,
+            unknown=CertStatus.UNKNOWN.value,
             on=query.on or date.today(),
             offset=query.offset,
             limit=query.limit,

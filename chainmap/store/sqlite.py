@@ -219,6 +219,8 @@ def _to_token(row: tuple[Any, ...]) -> TokenRow:
 # Enterprise search: every condition is optional (a NULL parameter switches it off), the bounds
 # of what the caller may see among them, so a scope is applied by the query itself. One result:
 # the number of matches on every row, then one page of them (a row of NULLs when it is empty).
+# A certificate is in force on :on as chainmap.rules.in_force says: issued by then, expiring on
+# or after it, and valid on it (a status dated after :on had not taken effect yet).
 _SEARCH = """
 WITH found AS (
   SELECT e.uscc, e.name, e.region_code, e.industry_code, e.employees, e.revenue, e.assets,
@@ -234,8 +236,8 @@ WITH found AS (
     AND (:sizes IS NULL OR e.size IN (SELECT value FROM json_each(:sizes)))
     AND (:certified IS NULL OR :certified = EXISTS (
           SELECT 1 FROM certificates AS c
-          WHERE c.uscc = e.uscc AND c.status = 'valid'
-            AND c.issued_on <= :on AND :on <= c.expires_on))
+          WHERE c.uscc = e.uscc AND c.issued_on <= :on AND :on <= c.expires_on
+            AND (c.status = 'valid' OR (c.status <> 'unknown' AND :on < c.status_since))))
 ),
 total AS (SELECT count(*) AS n FROM found),
 page AS (SELECT * FROM found ORDER BY uscc LIMIT :limit OFFSET :offset)
