@@ -353,3 +353,21 @@ def test_the_documented_ledger_names_are_the_ones_read() -> None:
             assert aliases().column("ledger", name) in columns, (name, columns)
             checked += 1
     assert checked >= 40
+
+
+def test_a_name_two_firms_bear_must_be_given_as_a_code(tmp_path: Path) -> None:
+    rows = ledger_rows()
+    rows[2][2] = "苏州示例电池有限公司"  # the motor maker now bears the battery maker's name
+    book = write_ledger(tmp_path / "twins.xlsx", rows)
+    report = tmp_path / "problems.csv"
+    result = import_into(f"sqlite:///{tmp_path / 'x.db'}", book, "--errors-out", report)
+    assert result.exit_code == 2
+    errors = [p for p in problems(report) if p["severity"] == "error"]
+    assert {(p["file"], p["row"], p["column"]) for p in errors} >= {
+        ("twins.xlsx[供应关系]", "3", "供应商名称"),
+        ("twins.xlsx[供应关系]", "5", "客户名称"),
+    }
+    twins = [p for p in errors if p["value"] == "苏州示例电池有限公司"]
+    assert len(twins) == 2 and all("请改填统一社会信用代码" in p["message"] for p in twins)
+    (gone,) = [p for p in errors if p["value"] == "昆山示例电机有限公司"]
+    assert "不是本表中的企业" in gone["message"]

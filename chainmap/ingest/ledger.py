@@ -155,8 +155,12 @@ class _Derived:
         self.tables[table].append((row, {NOTE: problem}))
 
 
+#: what a name maps to when two firms of the workbook bear it
+_AMBIGUOUS = ""
+
+
 def _names(sheets: Iterable[LedgerSheet]) -> dict[str, str]:
-    """Firm name -> USCC, from every sheet that names firms."""
+    """Firm name -> USCC, from every sheet that names firms (a name two firms bear -> "")."""
     names: dict[str, str] = {}
     for sheet in sheets:
         if sheet.table == "supply":
@@ -164,7 +168,8 @@ def _names(sheets: Iterable[LedgerSheet]) -> dict[str, str]:
         for _, row in sheet.rows:
             name, uscc = row.get("name"), row.get("uscc")
             if isinstance(name, str) and isinstance(uscc, str) and name.strip():
-                names.setdefault(" ".join(clean_text(name).split()), _normal_uscc(uscc))
+                key, code = " ".join(clean_text(name).split()), _normal_uscc(uscc)
+                names[key] = code if names.get(key, code) == code else _AMBIGUOUS
     return names
 
 
@@ -175,6 +180,15 @@ def _resolve(
     if _looks_like_uscc(item):
         return _normal_uscc(item), None
     found = names.get(" ".join(clean_text(item).split()))
+    if found == _AMBIGUOUS:
+        return None, Problem(
+            label,
+            row,
+            heading,
+            item,
+            f"two firms of this workbook are named {item!r}: give the USCC instead",
+            zh=f"本表中有两家企业都叫“{item}”：请改填统一社会信用代码",
+        )
     if found is not None:
         return found, None
     return None, Problem(
