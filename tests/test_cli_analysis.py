@@ -4,7 +4,8 @@ As of 2026-11-01 the leader buys 动力电池 from TIER1_A (share 1) and 座椅 
 normalised 0.625 and 0.375. TIER2 sells TIER1_A all its 正极材料. So exposure is A 0.625,
 B 0.375, TIER2 0.625; A dominates TIER2 (dominated share 0.625 x 1); every purchase is
 single-sourced; the leader's HHI is 62.5² + 37.5² = 5,312.5, so A (62.5 %) is concentrated.
-Certificates: A valid until 2026-11-30 (expiring), B suspended, TIER2 none. With the default
+Certificates: A valid until 2026-11-30 (expiring; issued 2023-12-01 with no surveillance audit
+recorded, so overdue since 2024-12-02: risk max(0.5, 0.5)), B suspended, TIER2 none. With the default
 weights: A dependence min(1, 0.5 + 0.3 + 0.2 + 0.1) = 1, risk 0.8 x 0.5 + 0.2 x 2/4 = 0.5, score
 0.5; B 0.7 x (0.8 x 0.8 + 0.2 x 3/4) = 0.553; TIER2 0.7 x (0.8 x 1 + 0.2 x 0.5) = 0.63.
 """
@@ -71,6 +72,7 @@ def test_weak_links_worked_out_by_hand(store: str) -> None:
     assert by[TIER1_B]["single_point_of_failure"] is False
     assert by[TIER1_A]["reasons"] == [
         "certificate_expiring",
+        "surveillance_overdue",
         "single_point_of_failure",
         "single_source",
         "high_exposure",
@@ -85,6 +87,7 @@ def test_weak_links_worked_out_by_hand(store: str) -> None:
     assert by[TIER2]["reasons"] == ["uncertified", "single_source", "high_exposure"]
     assert by[TIER1_A]["certification"] == "expiring"
     assert by[TIER1_A]["cert_expires_on"] == "2026-11-30"
+    assert by[TIER1_A]["cert_audit_due"] == "2024-12-01"
     assert "2026-11-30" in by[TIER1_A]["explanation_zh"]
     assert "单点故障" in by[TIER1_A]["explanation_zh"]
     assert by[TIER1_A]["explanation_en"].startswith("Its certificate expires on 2026-11-30")
