@@ -118,7 +118,7 @@ def test_a_firms_details_name_its_certificate_exposure_and_reasons(store: str) -
     zh = details(draw(store, AtlasKind.CHAIN, "NEV-T"), TIER1_A)
     assert zh["名称"] == "昆山恒达电池有限公司"
     assert zh["统一社会信用代码"] == TIER1_A
-    assert zh["地区"] == "320583 江苏省"
+    assert zh["地区"] == "320583 江苏省苏州市昆山市"
     assert zh["证书编号"] == "00124Q10002R0S"
     assert zh["认证机构"] == "中国质量认证中心"
     assert zh["证书状态"] == "即将到期"
@@ -143,7 +143,7 @@ def test_above_the_cap_firms_become_segment_by_region_groups(store: str) -> None
     assert sum(int(g["d"][2]) for g in groups) == 4
     cells = next(g for g in groups if g["d"][0] == "动力电池")
     fields = dict(zip(atlas.fields["group"], cells["d"], strict=True))
-    assert fields["region"] == "3205 江苏省"
+    assert fields["region"] == "320500 江苏省苏州市"
     assert (fields["firms"], fields["certified"], fields["coverage"]) == ("1", "1", "100.0%")
     assert fields["weak links"] == "1" and fields["exposure"] == "0.625"
     assert cells["group"] == "cov3" and cells["borderWidth"] == 4
@@ -216,11 +216,18 @@ def test_region_atlas_counts_segments_and_tabulates_coverage(store: str) -> None
     assert table is not None
     assert table.spans == [("新能源汽车产业链（测试）", 3)]
     assert table.columns == ["动力电池", "汽车零部件", "整车制造"]
-    assert [r[0] for r in table.rows] == ["3205", "total"]
+    assert [r[0] for r in table.rows] == ["320500 江苏省苏州市", "total"]
     assert table.rows[0][1] == ["1/1（100%）", "0/1（0%）", "1/1（100%）"]
     beijing = draw(store, AtlasKind.REGION, "11").table  # the dealer, in 销售与售后
     assert beijing is not None
-    assert beijing.rows == [("1101", ["0/1（0%）"]), ("合计", ["0/1（0%）"])]
+    assert beijing.rows == [("110000 北京市", ["0/1（0%）"]), ("合计", ["0/1（0%）"])]
+    suzhou = draw(store, AtlasKind.REGION, "3205")
+    assert "苏州市" in suzhou.title and "江苏省" not in suzhou.title
+    assert suzhou.table is not None
+    assert [r[0] for r in suzhou.table.rows if r[0] != "合计"] == [
+        "320500 江苏省苏州市",  # a firm registered at the prefecture
+        "320583 江苏省苏州市昆山市",
+    ]
 
 
 def test_unknown_keys_and_bad_options_are_refused(store: str) -> None:
@@ -352,7 +359,7 @@ def test_atlas_command_errors_leave_the_old_file_alone(store: str, tmp_path: Pat
         (["--leader", "91320583000000099X"], 4, "not found"),
         (["--chain", "NEV-T", "--region", "32"], 2, "exactly one of"),
         ([], 2, "exactly one of"),
-        (["--region", "99"], 2, "99 is no province"),
+        (["--region", "99"], 2, "which is no province"),
         (["--chain", "NEV-T", "--industry", "9x"], 2, "GB/T 4754"),
         (["--chain", "NEV-T", "--lang", "fr"], 2, "fr"),
     ]
@@ -383,3 +390,23 @@ def test_both_stores_draw_the_same_atlases(store_url: str, store: str, tmp_path:
             there.notes,
             there.table,
         )
+
+
+@pytest.mark.parametrize(
+    ("code", "group"),
+    [
+        ("320583", "320500"),  # 昆山市 counts in 苏州市
+        ("419001", "419001"),  # 济源市, under the province: a prefecture level of its own
+        ("429004", "429004"),  # 仙桃市
+        ("469001", "469001"),  # 五指山市
+        ("659001", "659001"),  # 石河子市
+        ("500101", "500000"),  # 重庆市万州区 (5001)
+        ("500229", "500000"),  # 重庆市城口县 (5002)
+        ("110105", "110000"),  # 北京市朝阳区
+    ],
+)
+def test_firms_group_by_their_prefecture_level_unit(code: str, group: str) -> None:
+    from chainmap.visualizations.firms import _region_key
+
+    assert _region_key(code, 4) == group
+    assert _region_key(code, 2) == code[:2]

@@ -20,7 +20,7 @@ from chainmap.analysis.certification import CertState
 from chainmap.enums import SizeClass
 from chainmap.errors import ConfigError
 from chainmap.records import CertificateRow
-from chainmap.rules.regions import province_name
+from chainmap.rules.regions import province_name, region_full_name, region_name
 
 __all__ = [
     "Atlas",
@@ -224,8 +224,12 @@ class Words:
         return _SIZES[self.lang][size]
 
     def region(self, code: str) -> str:
-        """A region code with its province's name: ``320583 江苏省``."""
+        """A region code with its names: ``320583 江苏省苏州市昆山市``, ``3205 苏州市``."""
         return _region(code)
+
+    def region_short(self, code: str) -> str:
+        """A region's own name, for labels: ``苏州市``; the code when it has none."""
+        return region_name(code) or code
 
     def day(self, value: date | None) -> str:
         return value.isoformat() if value else "—"
@@ -262,8 +266,10 @@ _SIZES: dict[str, dict[str | None, str]] = {
 
 @cache
 def _region(code: str) -> str:
-    province = province_name(code[:2]) if len(code) >= 2 else None
-    return f"{code} {province}" if province else code
+    name = (region_full_name(code) if len(code) == 6 else region_name(code)) or (
+        province_name(code[:2]) if len(code) >= 2 else None
+    )
+    return f"{code} {name}" if name else code
 
 
 def words(lang: str) -> Words:

@@ -18,6 +18,7 @@ import networkx as nx
 
 from chainmap.analysis.certification import Certification
 from chainmap.analysis.weak_links import FirmFigures
+from chainmap.rules.regions import prefecture_key
 
 from .atlas import (
     LEADER_COLOUR,
@@ -249,7 +250,10 @@ def place(
 
 
 def _region_key(code: str, digits: int) -> str:
-    return code[:digits] if code else "?"
+    """A firm's group region: its prefecture-level unit (digits 4) or its province (2)."""
+    if not code:
+        return "?"
+    return prefecture_key(code) if digits == 4 else code[:2]
 
 
 def _grouped(
@@ -302,7 +306,7 @@ def _grouped(
         x, y = laid.positions[key]
         node: Node = {
             "id": group_ids[key],
-            "label": f"{view.labels[key[0]]} · {key[1]}（{len(group)}）",
+            "label": f"{view.labels[key[0]]} · {w.region_short(key[1])}（{len(group)}）",
             "x": round(x, 1),
             "y": round(y, 1),
             "group": coverage_group(coverage),

@@ -11,9 +11,17 @@ from datetime import date
 import networkx as nx
 
 from chainmap.analysis import Weights, certification, flow_order
-from chainmap.rules.regions import province_name
+from chainmap.rules.regions import prefecture_key, region_name
 
-from .atlas import Atlas, CoverageTable, Node, Words, coverage_group, gc_paused, words
+from .atlas import (
+    Atlas,
+    CoverageTable,
+    Node,
+    Words,
+    coverage_group,
+    gc_paused,
+    words,
+)
 from .firms import LARGE, SMALL, counted_links, header_size, links_among
 
 __all__ = ["region_atlas"]
@@ -24,9 +32,9 @@ _STEP, _CHAIN_STEP = 300.0, 220.0
 
 
 def _sub_region(code: str, prefix: str) -> str:
-    """The region one level below ``prefix`` a firm sits in (province -> prefecture -> county)."""
-    digits = 2 if len(prefix) < 2 else 4 if len(prefix) < 4 else 6
-    return code[:digits]
+    """The region one level below ``prefix`` a firm sits in: below a province its prefecture-level
+    unit (a county-level city under the province counts as one), below a prefecture its county."""
+    return prefecture_key(code) if len(prefix) <= 2 else code[:6]
 
 
 @gc_paused()
@@ -123,7 +131,7 @@ def region_atlas(
                 if chain_id == other and a != b:
                     links[(f"segment:{chain_id}:{a}", f"segment:{chain_id}:{b}")] += 1
     edges = counted_links(links)
-    name = province_name(prefix[:2]) or ""
+    name = region_name(prefix) or ""
     place = f"{prefix} {name}".strip()
     subtitle = " · ".join(
         [
@@ -178,7 +186,7 @@ def _coverage_table(
         for key in keys:
             certified, total = counts.get((region, key), (0, 0))
             cells.append(f"{certified}/{total}（{100 * certified / total:.0f}%）" if total else "—")
-        rows.append((w.region(region) if len(region) == 2 else region, cells))
+        rows.append((w.region(region), cells))
     totals = []
     for key in keys:
         group = members[key]

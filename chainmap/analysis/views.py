@@ -18,6 +18,7 @@ from chainmap.analysis.upstream import Upstream, upstream
 from chainmap.analysis.weak_links import FirmFigures, chain_leaders
 from chainmap.analysis.weights import Weights
 from chainmap.errors import NotFound
+from chainmap.rules.regions import prefecture_key
 
 __all__ = [
     "Curve",
@@ -92,7 +93,7 @@ def segment_view(
     leader of two counts half of that leader's figure). ``purchases`` are the (customer, product)
     pairs the segment's firms supply; ``alternatives`` is the mean number of the segment's firms
     supplying each; ``hhi`` is over the firms' shares of the segment's exposure and
-    ``regional_hhi`` over their counts per prefecture (first four digits of the region code).
+    ``regional_hhi`` over their counts per prefecture-level unit (:func:`~chainmap.rules.regions.prefecture_key`).
     """
     chains = {c.chain_id for c in graph.graph.get("chains", [])}
     leaders = max(1, len(chain_leaders(graph)))
@@ -126,7 +127,7 @@ def segment_view(
             for customer, link in graph.succ[u].items():
                 for product in link.get("products") or ("",):
                     sources[(customer, product)] += 1
-        regions = Counter(graph.nodes[u].get("region_code", "")[:4] for u in firms)
+        regions = Counter(prefecture_key(graph.nodes[u].get("region_code", "")) for u in firms)
         found.append(
             SegmentFigures(
                 segment_id=seg.segment_id,

@@ -24,6 +24,7 @@ from chainmap.rules.industry import (
 from chainmap.rules.regions import (
     PROVINCES,
     RegionCode,
+    prefecture_key,
     prefecture_of,
     province_name,
     province_of,
@@ -62,6 +63,7 @@ __all__ = [
     "org_code_check_character",
     "parse_standard",
     "parse_status",
+    "prefecture_key",
     "prefecture_of",
     "province_name",
     "province_of",

@@ -19,6 +19,7 @@ __all__ = [
     "MUNICIPALITIES",
     "PROVINCES",
     "RegionCode",
+    "prefecture_key",
     "prefecture_of",
     "province_name",
     "province_of",
@@ -287,3 +288,18 @@ def region_level(code: str) -> str:
 def province_name(code: str) -> str | None:
     """The province's name for a region code or prefix, if known."""
     return PROVINCES.get(code[:2])
+
+
+@lru_cache(maxsize=16384)
+def prefecture_key(code: str) -> str:
+    """The prefecture-level unit a firm's region code falls in, for counting by prefecture:
+    :func:`prefecture_of`, or the code itself when it names no county or prefecture (a province,
+    an unknown code).
+
+    >>> prefecture_key("320583"), prefecture_key("429004"), prefecture_key("500229")
+    ('320500', '429004', '500000')
+    """
+    try:
+        return prefecture_of(code)
+    except RuleViolation:
+        return code
