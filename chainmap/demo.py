@@ -48,6 +48,9 @@ class DemoResult:
     weak_links_dir: Path
     plans_dir: Path
     atlases_dir: Path
+    #: the sample data as a bureau keeps it (台账示例.xlsx), and the blank template (模板.xlsx)
+    ledger_path: Path
+    template_path: Path
 
 
 def run_demo(
@@ -64,14 +67,17 @@ def run_demo(
     Only the demo's own files in ``out`` are replaced: ``data/``, ``chainmap.db`` (with its WAL
     files), ``weak-links/`` (one CSV per chain, UTF-8 with BOM for Excel), ``plans/`` (each
     chain's one-chain-one-policy plan in Chinese and English, Markdown), ``atlases/`` (each
-    chain's atlas and each of its leaders' supplier-tier atlases, HTML pages that open offline)
-    and ``summary.json``.
+    chain's atlas and each of its leaders' supplier-tier atlases, HTML pages that open offline),
+    ``台账示例.xlsx`` (the same data as a bureau's ledger workbook, which ``chainmap import`` takes
+    as it is), ``模板.xlsx`` (the template a bureau fills in) and ``summary.json``.
     """
     from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store, write_page
+    from chainmap.ingest.template import write_template
     from chainmap.plans import body_capacities, load_measures, load_planning
     from chainmap.plans.plan import plan_for
     from chainmap.plans.render import render_markdown
     from chainmap.reports import WEAK_LINK_COLUMNS, csv_text, figures_rows
+    from chainmap.samples.ledger import write_ledger_workbook
     from chainmap.visualizations import chain_atlas, render_atlas
 
     out.mkdir(parents=True, exist_ok=True)
@@ -95,6 +101,9 @@ def run_demo(
         data_dir, enterprises=enterprises, chains=chains, seed=seed, as_of=as_of, progress=progress
     )
     result = import_datasets([data_dir], lambda: open_store(url, create=True))
+    ledger_path, template_path = out / "台账示例.xlsx", out / "模板.xlsx"
+    write_ledger_workbook(data_dir, ledger_path, seed=seed)
+    write_template(template_path)
 
     rows: list[ChainSummary] = []
     with open_store(url) as store:
@@ -168,4 +177,6 @@ def run_demo(
         weak_links_dir=weak_dir,
         plans_dir=plan_dir,
         atlases_dir=atlas_dir,
+        ledger_path=ledger_path,
+        template_path=template_path,
     )

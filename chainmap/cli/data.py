@@ -384,6 +384,11 @@ def demo(
         f"  atlases: {result.atlases_dir} (强链图谱 of each chain and each leader's suppliers; "
         "open in a browser)"
     )
+    console.print(
+        f"  workbooks: {result.ledger_path} (the same data as a bureau's ledger: "
+        f"chainmap import {result.ledger_path.name} takes it as it is), "
+        f"{result.template_path} (the template to fill in)"
+    )
     console.print(f"  summary: {result.summary_path}")
     if result.chains:
         first = result.chains[0].chain_id
