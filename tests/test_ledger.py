@@ -371,3 +371,33 @@ def test_a_name_two_firms_bear_must_be_given_as_a_code(tmp_path: Path) -> None:
     assert len(twins) == 2 and all("请改填统一社会信用代码" in p["message"] for p in twins)
     (gone,) = [p for p in errors if p["value"] == "昆山示例电机有限公司"]
     assert "不是本表中的企业" in gone["message"]
+
+
+def test_headers_with_line_breaks_remarks_and_marks_are_read(tmp_path: Path) -> None:
+    headers = list(HEADERS)
+    headers[1] = "*统一社会信用代码\n（18位）"
+    headers[5] = "从业人员\n(人)"
+    headers[6] = "营业收入/百万元"
+    headers[14] = "发证日期\n（yyyy-mm-dd）"
+    headers[13] = "证书状态（有效/暂停/撤销/注销/过期）"
+    rows = ledger_rows()
+    rows[2][6] = 68  # 百万元
+    book = write_ledger(tmp_path / "wps.xlsx", rows, headers)
+    db = tmp_path / "x.db"
+    result = import_into(f"sqlite:///{db}", book)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as con:
+        (revenue,) = con.execute(
+            "SELECT revenue FROM enterprises WHERE uscc = ?", (MOTOR,)
+        ).fetchone()
+    assert revenue == 6800
+
+
+def test_a_currency_in_a_header_is_refused_not_taken_for_wan_yuan(tmp_path: Path) -> None:
+    headers = [h.replace("营业收入（万元）", "营业收入（美元）") for h in HEADERS]
+    book = write_ledger(tmp_path / "usd.xlsx", ledger_rows(), headers)
+    report = tmp_path / "problems.csv"
+    result = import_into(f"sqlite:///{tmp_path / 'x.db'}", book, "--errors-out", report)
+    assert result.exit_code == 2
+    (refused,) = [p for p in problems(report) if p["column"] == "营业收入（美元）"]
+    assert refused["severity"] == "error" and "万元" in refused["message"]

@@ -40,38 +40,73 @@ __all__ = [
     "load_mapping",
 ]
 
-#: a unit at the end of a header: （万元）, (元), [人], /万元, 单位：万元
-_UNIT = re.compile(r"^(.*?)(?:\((?:单位[:：]?)?([^()]*)\)|\[([^\[\]]*)\]|/([^/]+))$")
-_DROP = re.compile(r"[\s*_\-·•]+")
+#: a part of a header in brackets: a unit (万元) or a remark (18位, yyyy-mm-dd, 有效/暂停)
+_BRACKET = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_TOKENS = re.compile(r"[,，、;；/:：]")
+_DROP = re.compile(r"[*_\-·•]+")
+#: what counts as a unit in a header; the columns say which they accept (``[units]``), the rest
+#: are refused rather than read as a remark (营业收入（美元） is not 万元)
+UNITS = frozenset(
+    {
+        "人",
+        "名",
+        "个",
+        "元",
+        "万元",
+        "千元",
+        "亿元",
+        "百万元",
+        "美元",
+        "万美元",
+        "港元",
+        "欧元",
+        "%",
+    }
+    | {"百分比"}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class HeaderKey:
-    """A header as compared: its name without unit, and the unit it gives (if any)."""
+    """A header as compared: its name without unit or remarks, and the unit it gives (if any)."""
 
     name: str
     unit: str | None
 
 
+def _unit_in(content: str) -> str | None:
+    for token in _TOKENS.split(content):
+        token = token.removeprefix("单位")
+        if token in UNITS:
+            return token
+    return None
+
+
 def header_key(raw: Any) -> HeaderKey:
-    """The comparable form of a header cell.
+    r"""The comparable form of a header cell: NFKC, no white space (line breaks in a cell
+    included), lower case, no ``*`` marks; bracketed parts set apart, a unit among them kept.
 
     >>> header_key(" 营业收入（万元）")
     HeaderKey(name='营业收入', unit='万元')
-    >>> header_key("统一社会信用代码*")
+    >>> header_key("*统一社会信用代码\n（18位）")
     HeaderKey(name='统一社会信用代码', unit=None)
-    >>> header_key("Supplier_USCC")
-    HeaderKey(name='supplieruscc', unit=None)
+    >>> header_key("营业收入/万元"), header_key("采购占比%")
+    (HeaderKey(name='营业收入', unit='万元'), HeaderKey(name='采购占比', unit='%'))
+    >>> header_key("营业收入（2023年，单位：元）"), header_key("Supplier_USCC")
+    (HeaderKey(name='营业收入', unit='元'), HeaderKey(name='supplieruscc', unit=None))
     """
-    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
-    text = text.lstrip("\ufeff").strip().rstrip("*").strip()
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else ""))
+    text = "".join(text.replace("\ufeff", "").split())
     unit = None
-    match = _UNIT.match(text)
-    if match and match.group(1).strip():
-        given = next(g for g in match.groups()[1:] if g is not None).strip()
-        if given and len(given) <= 6:  # a unit, not a remark in brackets
-            text, unit = match.group(1), given
-    return HeaderKey(_DROP.sub("", text).lower(), unit)
+    for part in _BRACKET.finditer(text):
+        unit = unit or _unit_in(part.group(1))
+    name = _BRACKET.sub("", text)
+    head, slash, tail = name.rpartition("/")
+    if slash and head and tail.removeprefix("单位") in UNITS:
+        name, unit = head, unit or tail.removeprefix("单位")
+    elif name.endswith("%") and len(name) > 1:
+        name, unit = name[:-1], unit or "%"
+    return HeaderKey(_DROP.sub("", name).lower(), unit)
 
 
 def _key(name: str) -> str:

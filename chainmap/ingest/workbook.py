@@ -129,36 +129,35 @@ def find_header(
     ignored_keys = {header_key(name).name for name in ignored}
     for index, cell in enumerate(cells):
         heading = _text(cell)
-        match: ColumnMatch | None = None
-        if heading:
-            try:
-                match = aliases.match(table, heading)
-            except ConfigError as error:
-                found.problems.append(
-                    Problem(label, header_row, heading, heading, str(error), zh=_unit_zh(heading))
-                )
-            if match is not None and match.column in found.headings:
-                first = found.headings[match.column]
-                found.problems.append(
-                    Problem(
-                        label,
-                        header_row,
-                        heading,
-                        heading,
-                        f"columns {first!r} and {heading!r} both give {match.column}; keep one",
-                        zh=f"“{first}”和“{heading}”是同一列（{match.column}），请只保留一列",
-                    )
-                )
-                match = None
-            elif (
-                match is None
-                and header_key(heading).name not in ignored_keys
-                and not aliases.is_ignored_column(heading)
-            ):
+        found.columns.append(None)
+        if not heading:
+            continue
+        try:
+            match = aliases.match(table, heading)
+        except ConfigError as error:  # a unit that does not fit: said once, at the header
+            found.problems.append(
+                Problem(label, header_row, heading, heading, str(error), zh=_unit_zh(heading))
+            )
+            continue
+        if match is None:
+            left_out = header_key(heading).name in ignored_keys
+            if not left_out and not aliases.is_ignored_column(heading):
                 found.unmapped.append((index, heading))
-        if match is not None:
+        elif match.column in found.headings:
+            first = found.headings[match.column]
+            found.problems.append(
+                Problem(
+                    label,
+                    header_row,
+                    heading,
+                    heading,
+                    f"columns {first!r} and {heading!r} both give {match.column}; keep one",
+                    zh=f"“{first}”和“{heading}”是同一列（{match.column}），请只保留一列",
+                )
+            )
+        else:
             found.headings[match.column] = match.heading
-        found.columns.append(match)
+            found.columns[index] = match
     return found
 
 
