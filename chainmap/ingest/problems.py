@@ -112,7 +112,10 @@ def _field_message(detail: Mapping[str, Any], column: str, heading: str) -> tupl
             f"{heading} must be a date, e.g. 2024-03-01",
             f"“{heading}”应为日期，例如 2024-03-01",
         )
-    return f"{heading}: {detail['msg']}", f"“{heading}”的值不符合要求"
+    return (
+        f"{heading}: this value is not accepted here (docs/data-format.md lists the forms)",
+        f"“{heading}”的值不符合要求（可接受的写法见 docs/data-format.md）",
+    )
 
 
 def problems_from_validation_error(
