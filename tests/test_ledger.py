@@ -401,3 +401,37 @@ def test_a_currency_in_a_header_is_refused_not_taken_for_wan_yuan(tmp_path: Path
     assert result.exit_code == 2
     (refused,) = [p for p in problems(report) if p["column"] == "营业收入（美元）"]
     assert refused["severity"] == "error" and "万元" in refused["message"]
+
+
+_PYDANTIC_WORDS = ("Input should", "Field required", "validation error", "type=", "Value error")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_bad_value_is_reported_in_pydantics_words(tmp_path: Path, lang: str) -> None:
+    garbage = [
+        "abc",
+        "-5",
+        "1e999",
+        "nan",
+        "１２３４５６７８９０１２３４５６７８９０",
+        "x" * 210,
+        "50%%",
+        "是",
+    ]
+    rows = []
+    for number, junk in enumerate(garbage):
+        row = ledger_rows()[number % 5]
+        row = [junk if col in (3, 4, 5, 6, 7, 10, 13, 14, 15) else v for col, v in enumerate(row)]
+        row[2] = junk if number % 2 else row[2]
+        rows.append(row)
+    book = write_ledger(tmp_path / "junk.xlsx", rows)
+    report = tmp_path / "problems.csv"
+    result = import_into(
+        f"sqlite:///{tmp_path / 'x.db'}", book, "--errors-out", report, "--lang", lang
+    )
+    assert result.exit_code == 2
+    found = problems(report)
+    assert len([p for p in found if p["severity"] == "error"]) >= len(garbage)
+    for problem in found:
+        assert not any(w in problem["message"] for w in _PYDANTIC_WORDS), problem
+        assert not problem["value"].startswith(("{", "[", "(")), problem
