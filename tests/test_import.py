@@ -392,7 +392,9 @@ def test_contradicting_size_is_a_warning_and_the_given_size_wins(
     data = write_dataset(tmp_path / "size", edited(enterprises=rows))
     db = tmp_path / "s.db"
     report = tmp_path / "warnings.csv"
-    result = run("import", data, "--store", f"sqlite:///{db}", "--errors-out", report)
+    result = run(
+        "import", data, "--store", f"sqlite:///{db}", "--errors-out", report, "--lang", "en"
+    )
     assert result.exit_code == 0, result.output
     warned = problems(report)
     assert [(p["severity"], p["row"], p["column"]) for p in warned] == [("warning", "5", "size")]
@@ -401,6 +403,37 @@ def test_contradicting_size_is_a_warning_and_the_given_size_wins(
     assert sizes[TIER2] == ("medium", "explicit")
     assert sizes[DEALER] == ("small", "derived")  # retail: 30 staff, 3000 万元
     assert sizes[TIER1_B] == ("micro", "derived")  # 15 staff
+    chinese = tmp_path / "warnings-zh.csv"
+    run("import", data, "--store", f"sqlite:///{db}", "--errors-out", chinese)
+    assert "企业规模填为中型，但按 2011 年划型标准" in problems(chinese)[0]["message"]
+
+
+def test_a_firm_outside_the_size_standard_gets_no_size_and_a_warning_why(
+    tmp_path: Path, edited: Callable[..., Tables]
+) -> None:
+    bank, railway, estate = make_uscc(81), make_uscc(82), make_uscc(83)
+    rows = [
+        *TABLES["enterprises"],
+        [bank, "昆山农村商业银行股份有限公司", "320583", "J6623", "900", "80000", "", "", ""],
+        [railway, "昆山铁路货运有限公司", "320583", "G5320", "120", "5000", "", "", ""],
+        [estate, "昆山置业有限公司", "320583", "K7010", "40", "1500", "6000", "", ""],
+    ]
+    data = write_dataset(tmp_path / "outside", edited(enterprises=rows))
+    db = tmp_path / "o.db"
+    report = tmp_path / "warnings.csv"
+    result = run(
+        "import", data, "--store", f"sqlite:///{db}", "--errors-out", report, "--lang", "en"
+    )
+    assert result.exit_code == 0, result.output
+    warned = [p for p in problems(report) if p["column"] == "size"]
+    assert [p["row"] for p in warned] == ["7", "8"]  # the bank and the railway
+    messages = [p["message"] for p in warned]
+    assert "no size derived for industry J6623: finance (J)" in messages[0]
+    assert "银发〔2015〕309号" in messages[0]
+    assert "no size derived for industry G5320: railway transport" in messages[1]
+    sizes = {r[0]: (r[7], r[8]) for r in dump(db)["enterprises"]}
+    assert sizes[bank] == (None, None) and sizes[railway] == (None, None)
+    assert sizes[estate] == ("medium", "derived")  # 房地产开发经营: 1500 万元, assets 6000 万元
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])

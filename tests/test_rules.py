@@ -16,6 +16,7 @@ from chainmap.enums import CertStatus, SizeClass
 from chainmap.errors import RuleViolation
 from chainmap.rules import (
     FLAG_BAD_CHECKSUM,
+    NOT_COVERED,
     audit_due,
     check_validity,
     classify_size,
@@ -27,6 +28,8 @@ from chainmap.rules import (
     parse_standard,
     parse_status,
     section_of_division,
+    size_category,
+    size_coverage,
     status_on,
     surveillance_overdue,
     uscc_check_character,
@@ -35,6 +38,7 @@ from chainmap.rules import (
     validate_region_prefix,
     validate_uscc,
 )
+from chainmap.rules.size import SIZE_TABLE, SizeRow
 
 # --------------------------------------------------------------------------------------------------
 # USCC (GB 32100-2015)
@@ -513,27 +517,40 @@ SIZE_CASES: list[SizeCase] = [
     ("F5210", 300, 19999, N, MEDIUM),
     ("F5210", 300, 20000, N, LARGE),
     ("F5110", 10, 100, N, MICRO),  # the same firm is micro as a wholesaler
-    # transport G53-58: medium E>=300 & R>=3000; small E>=20 & R>=200; SME while E<1000 or R<30000
-    ("G5310", 19, 200, N, MICRO),
-    ("G5810", 20, 199, N, MICRO),
-    ("G5310", 20, 200, N, SMALL),
-    ("G5810", 20, 100, N, MICRO),
-    ("G5410", 299, 3000, N, SMALL),
-    ("G5510", 300, 2999, N, SMALL),
-    ("G5310", 300, 3000, N, MEDIUM),
-    ("G5810", 999, 30000, N, MEDIUM),
-    ("G5610", 1000, 29999, N, MEDIUM),
-    ("G5810", 1000, 30000, N, LARGE),
-    # warehousing G59: medium E>=100 & R>=1000; small E>=20 & R>=100; SME while E<200 or R<30000
-    ("G5910", 19, 100, N, MICRO),
-    ("G5910", 20, 99, N, MICRO),
-    ("G5910", 20, 100, N, SMALL),
-    ("G5910", 99, 1000, N, SMALL),
-    ("G5910", 100, 999, N, SMALL),
-    ("G5910", 100, 1000, N, MEDIUM),
-    ("G5910", 199, 30000, N, MEDIUM),
-    ("G5910", 200, 29999, N, MEDIUM),
-    ("G5910", 200, 30000, N, LARGE),
+    # transport G54-58 (railway G53 excluded) and 装卸搬运 G5910: medium E>=300 & R>=3000;
+    # small E>=20 & R>=200; SME while E<1000 or R<30000
+    ("G5411", 19, 200, N, MICRO),
+    ("G5821", 20, 199, N, MICRO),
+    ("G5411", 20, 200, N, SMALL),
+    ("G5821", 20, 100, N, MICRO),
+    ("G5435", 299, 3000, N, SMALL),
+    ("G5521", 300, 2999, N, SMALL),
+    ("G5611", 300, 3000, N, MEDIUM),
+    ("G5821", 999, 30000, N, MEDIUM),
+    ("G5631", 1000, 29999, N, MEDIUM),
+    ("G5710", 1000, 30000, N, LARGE),
+    ("G5910", 20, 100, N, MICRO),  # small for warehousing, micro for transport
+    ("G5910", 20, 199, N, MICRO),
+    ("G5910", 20, 200, N, SMALL),
+    ("G5910", 299, 3000, N, SMALL),
+    ("G5910", 300, 2999, N, SMALL),
+    ("G5910", 300, 3000, N, MEDIUM),  # medium for transport, large for warehousing
+    ("G5910", 999, 30000, N, MEDIUM),
+    ("G5910", 1000, 29999, N, MEDIUM),
+    ("G5910", 1000, 30000, N, LARGE),
+    ("G591", 1000, 30000, N, LARGE),  # its group alone says as much
+    # warehousing, the rest of G59: medium E>=100 & R>=1000; small E>=20 & R>=100;
+    # SME while E<200 or R<30000
+    ("G5920", 19, 100, N, MICRO),
+    ("G5930", 20, 99, N, MICRO),
+    ("G5941", 20, 100, N, SMALL),
+    ("G5951", 99, 1000, N, SMALL),
+    ("G5960", 100, 999, N, SMALL),
+    ("G5990", 100, 1000, N, MEDIUM),
+    ("G5920", 199, 30000, N, MEDIUM),
+    ("G5920", 200, 29999, N, MEDIUM),
+    ("G5920", 200, 30000, N, LARGE),
+    ("G592", 200, 30000, N, LARGE),
     # postal G60: medium E>=300 & R>=2000; small E>=20 & R>=100; SME while E<1000 or R<30000
     ("G6010", 19, 100, N, MICRO),
     ("G6010", 20, 99, N, MICRO),
@@ -586,14 +603,43 @@ SIZE_CASES: list[SizeCase] = [
     ("L7110", 299, N, 120000, MEDIUM),
     ("L7210", 300, N, 119999, MEDIUM),
     ("L7110", 300, 1, 120000, LARGE),
-    # other (e.g. M73, K70, J66, S96): employees only; medium E>=100, small E>=10, SME while E<300
+    # real-estate development K7010: revenue and assets; medium R>=1000 & A>=5000;
+    # small R>=100 & A>=2000; SME while R<200000 or A<10000; employees play no part
+    ("K7010", 5000, 99, 2000, MICRO),
+    ("K7010", N, 100, 1999, MICRO),
+    ("K7010", N, 100, 2000, SMALL),
+    ("K7010", N, 999, 5000, SMALL),
+    ("K7010", N, 1000, 4999, SMALL),
+    ("K7010", 1, 1000, 5000, MEDIUM),
+    ("K7010", N, 199999, 10000, MEDIUM),
+    ("K7010", N, 200000, 9999, MEDIUM),
+    ("K7010", N, 200000, 10000, LARGE),
+    ("K701", N, 200000, 10000, LARGE),
+    # property management K7020: medium E>=300 & R>=1000; small E>=100 & R>=500;
+    # SME while E<1000 or R<5000
+    ("K7020", 99, 500, N, MICRO),
+    ("K7020", 100, 499, N, MICRO),
+    ("K7020", 100, 500, N, SMALL),
+    ("K7020", 299, 1000, N, SMALL),
+    ("K7020", 300, 999, N, SMALL),
+    ("K7020", 300, 1000, N, MEDIUM),
+    ("K7020", 999, 5000, N, MEDIUM),
+    ("K7020", 1000, 4999, N, MEDIUM),
+    ("K7020", 1000, 5000, N, LARGE),
+    # other (e.g. M73, O80, R86, K7030 and K7090, which the standard names, and education P and
+    # health Q84, which it does not): employees only; medium E>=100, small E>=10, SME while E<300
     ("M7310", 9, 1_000_000, N, MICRO),
-    ("K7010", 10, N, N, SMALL),
+    ("K7030", 10, N, N, SMALL),
     ("M7310", 99, N, N, SMALL),
-    ("K7010", 100, N, N, MEDIUM),
-    ("J6610", 299, N, N, MEDIUM),
+    ("K7090", 100, N, N, MEDIUM),
+    ("O8010", 299, N, N, MEDIUM),
     ("M7310", 300, 1, 1, LARGE),
-    ("S9610", 300, N, N, LARGE),
+    ("R8622", 300, N, N, LARGE),
+    ("P8321", 9, N, N, MICRO),
+    ("P8342", 100, N, N, MEDIUM),
+    ("Q8413", 10, N, N, SMALL),
+    ("Q8413", 300, N, N, LARGE),
+    ("Q8514", 300, N, N, LARGE),
 ]
 
 
@@ -639,6 +685,54 @@ def test_missing_values_give_none_unless_one_value_decides_micro(
     expected: SizeClass | None,
 ) -> None:
     assert classify_size(code, employees, revenue, assets) == expected
+
+
+# Industries outside the standard: no size whatever the figures, and the reason why.
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("G5311", "railway"),  # 交通运输业（不含铁路运输业）
+        ("G5320", "railway"),
+        ("G5333", "railway"),
+        ("G53", "railway"),
+        ("J6610", "finance"),
+        ("J6950", "finance"),
+        ("J66", "finance"),
+        ("S9110", "public administration"),
+        ("S9621", "public administration"),
+        ("T9700", "international organisations"),
+        ("K7040", "自有房地产经营活动"),
+        ("K704", "自有房地产经营活动"),
+        ("G59", "G5910"),  # a division too coarse to pick a row: the class is asked for
+        ("K70", "K7010"),
+    ],
+)
+def test_industries_outside_the_standard_are_not_sized(code: str, reason: str) -> None:
+    for figures in [(5, 10, 10), (5000, 10**6, 10**6), (50, 500, 500)]:
+        assert classify_size(code, *figures) is None
+    assert reason in (size_coverage(code) or "")
+    assert size_coverage(code, "zh")  # a Chinese reason too
+    assert size_category(code) in NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["C3670", "G5910", "G5920", "G5411", "K7010", "K7020", "K7030", "P8321", "Q8413", "L7211"],
+)
+def test_industries_the_standard_covers_have_no_coverage_reason(code: str) -> None:
+    assert size_coverage(code) is None
+    assert size_category(code) in SIZE_TABLE
+
+
+def test_the_thirteen_rows_of_the_standard_are_kept() -> None:
+    assert set(SIZE_TABLE) == {
+        "agriculture", "industry", "construction", "wholesale", "retail", "transport",
+        "warehousing", "postal", "hospitality", "telecoms", "software", "leasing", "other",
+        "real_estate_development", "property_management",
+    }  # fmt: skip
+    assert SIZE_TABLE["other"] == SizeRow(
+        "其他未列明行业", (("E", 100),), (("E", 10),), (("E", 300),)
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -34,7 +34,13 @@ from chainmap.models import (
     SupplyLink,
 )
 from chainmap.records import Table
-from chainmap.rules import FLAG_BAD_CHECKSUM, classify_size, is_valid_uscc, region_name
+from chainmap.rules import (
+    FLAG_BAD_CHECKSUM,
+    classify_size,
+    is_valid_uscc,
+    region_name,
+    size_coverage,
+)
 
 __all__ = ["FLAG_REGION_RETIRED", "MAX_PROBLEMS", "Task", "TaskResult", "run_task"]
 
@@ -185,8 +191,8 @@ _WHAT = {Table.ENTERPRISES: "enterprise", Table.CHAINS: "chain", Table.SEGMENTS:
 _WHAT_ZH = {Table.ENTERPRISES: "企业", Table.CHAINS: "产业链", Table.SEGMENTS: "环节"}
 
 
-def _known(value: float | None) -> str:
-    return "unknown" if value is None else f"{value:g}"
+def _known(value: float | None, unknown: str = "unknown") -> str:
+    return unknown if value is None else f"{value:g}"
 
 
 def _enterprise(check: _Check, label: str, row: int, item: Enterprise) -> None:
@@ -236,8 +242,27 @@ def _enterprise(check: _Check, label: str, row: int, item: Enterprise) -> None:
                 f"revenue {_known(item.revenue)}, assets {_known(item.assets)}; "
                 "the given size is kept",
                 Severity.WARNING,
+                zh=f"企业规模填为{given.label_zh}，但按 2011 年划型标准（行业 {item.industry_code}，"
+                f"从业人员 {_known(item.employees, '未知')}，营业收入 {_known(item.revenue, '未知')}，"
+                f"资产总额 {_known(item.assets, '未知')}）应为{derived.label_zh}；保留填写的规模",
             )
         )
+    elif not given and derived is None:
+        outside = size_coverage(item.industry_code)
+        if outside is not None:  # the standard has no row for it: say why no size is derived
+            check.report(
+                Problem(
+                    label,
+                    row,
+                    "size",
+                    "",
+                    f"no size derived for industry {item.industry_code}: {outside}; give the "
+                    "size if another standard sets it",
+                    Severity.WARNING,
+                    zh=f"未推算企业规模（行业 {item.industry_code}）："
+                    f"{size_coverage(item.industry_code, 'zh')}；如另有标准确定规模，请填写企业规模",
+                )
+            )
     size = given or derived
     record = (
         uscc,

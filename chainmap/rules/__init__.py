@@ -35,7 +35,13 @@ from chainmap.rules.regions import (
     validate_region_code,
     validate_region_prefix,
 )
-from chainmap.rules.size import SIZE_STANDARD, classify_size, size_category
+from chainmap.rules.size import (
+    NOT_COVERED,
+    SIZE_STANDARD,
+    classify_size,
+    size_category,
+    size_coverage,
+)
 from chainmap.rules.uscc import (
     FLAG_BAD_CHECKSUM,
     UsccResult,
@@ -47,6 +53,7 @@ from chainmap.rules.uscc import (
 
 __all__ = [
     "FLAG_BAD_CHECKSUM",
+    "NOT_COVERED",
     "PROVINCES",
     "SIZE_STANDARD",
     "RegionCode",
@@ -73,6 +80,7 @@ __all__ = [
     "resolve_region",
     "section_of_division",
     "size_category",
+    "size_coverage",
     "status_on",
     "surveillance_overdue",
     "uscc_check_character",
