@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 from dataclasses import replace
@@ -24,9 +26,17 @@ from chainmap.plans import (
     form_batches,
     plan_batches,
 )
+from chainmap.rules import prefecture_key
 from chainmap.store import open_store
 
 runner = CliRunner()
+
+
+def run_ok(args: list[str]) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
 
 DAYS = {"micro": 2.0, "small": 3.0, "medium": 5.0, "large": 8.0}
 
@@ -46,15 +56,48 @@ def test_batches_keep_to_division_prefecture_and_size() -> None:
     ]
     batches = form_batches(found, batch_size=4)
     groups = {g for g, _ in batches}
-    assert groups == {("C38", "3205"), ("C36", "3205"), ("C38", "3401")}
+    assert groups == {("C38", "320500"), ("C36", "320500"), ("C38", "340100")}
     sizes = sorted(len(m) for _, m in batches)
-    assert sizes == [1, 1, 3, 4, 4]  # C38/3205 holds F000-F009 and F021: 4 + 4 + 3
+    assert sizes == [1, 1, 3, 4, 4]  # C38/320500 holds F000-F009 and F021: 4 + 4 + 3
     assert sorted(c.uscc for _, m in batches for c in m) == sorted(c.uscc for c in found)
-    first = next(m for g, m in batches if g == ("C38", "3205"))
+    first = next(m for g, m in batches if g == ("C38", "320500"))
     assert [c.uscc for c in first] == ["F000", "F001", "F002", "F003"]  # best scores first
     assert {g for g, _ in form_batches(found, 4, same_division=False, prefecture_digits=0)} == {
         ("", "")
     }
+
+
+def test_batches_keep_to_prefecture_level_units() -> None:
+    """济源 (419001) is a county-level city under 河南省, a prefecture-level unit of its own, not
+    one with 仙桃 (429004) or the other 41 90 codes; Chongqing's districts (5001xx) and counties
+    (5002xx) are one municipality; a Beijing district is Beijing."""
+    found = [
+        firm(1, 0.9, region="419001"),
+        firm(2, 0.8, region="410102"),
+        firm(3, 0.7, region="500101"),
+        firm(4, 0.6, region="500229"),
+        firm(5, 0.5, region="110105"),
+        firm(6, 0.4, region="110108"),
+    ]
+    groups = {g: [c.uscc for c in m] for g, m in form_batches(found, batch_size=8)}
+    assert groups == {
+        ("C38", "419001"): ["F001"],
+        ("C38", "410100"): ["F002"],
+        ("C38", "500000"): ["F003", "F004"],
+        ("C38", "110000"): ["F005", "F006"],
+    }
+    named = {
+        batch.group[1]: (batch.as_dict()["division_name"], batch.as_dict()["prefecture_name"])
+        for batch in assign(form_batches(found, batch_size=8), [])
+    }
+    assert named["419001"] == ("电气机械和器材制造业", "河南省济源市")
+    assert named["500000"] == ("电气机械和器材制造业", "重庆市")
+    assert named["410100"][1] == "河南省郑州市"
+    # other lengths are prefixes of the code, as before: 2 the province
+    by_province = {g for g, _ in form_batches(found, 8, prefecture_digits=2)}
+    assert by_province == {("C38", "41"), ("C38", "50"), ("C38", "11")}
+    unnamed = Batch(("", ""), (found[0],), None).as_dict()
+    assert (unnamed["division_name"], unnamed["prefecture_name"]) == (None, None)
 
 
 def exact(
@@ -241,7 +284,9 @@ def test_several_bodies_on_seeded_random_cases_stay_above_half() -> None:
     assert 0.5 <= worst < 1.0  # the greedy is not always optimal, and not far off here
 
 
-def test_joint_cert_command_on_the_hand_built_chain(dataset: Path, tmp_path: Path) -> None:
+def test_joint_cert_command_on_the_hand_built_chain(
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Candidates as of 2026-11-01: TIER2 (none, score 0.63, small: 3 days), TIER1_B
     (suspended, 0.553, micro: 2 days), TIER1_A (expiring, 0.5, small: 3 days); three groups."""
     from sample_chain import TIER1_A, TIER1_B, TIER2
@@ -255,7 +300,21 @@ def test_joint_cert_command_on_the_hand_built_chain(dataset: Path, tmp_path: Pat
     assert [[m["uscc"] for m in r["members"]] for r in rows] == [[TIER2], [TIER1_B], [TIER1_A]]
     assert {r["body_id"] for r in rows} == {"CQC"}
     assert [r["audit_days"] for r in rows] == [3.0, 2.0, 3.0]
-    assert rows[0]["group"] == ["C26", "3401"]
+    assert rows[0]["group"] == ["C26", "340100"]
+    assert [(r["division_name"], r["prefecture_name"]) for r in rows] == [
+        ("化学原料和化学制品制造业", "安徽省合肥市"),
+        ("汽车制造业", "江苏省苏州市"),
+        ("电气机械和器材制造业", "江苏省苏州市"),
+    ]
+    text = run_ok([*args, "--format", "csv"])
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "plans.md").read_text(encoding="utf-8")
+    assert "\n".join(text.splitlines()[:3]) in doc  # the example docs/plans.md prints
+    flat = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["division_name"], r["prefecture"], r["prefecture_name"]) for r in flat] == [
+        ("化学原料和化学制品制造业", "340100", "安徽省合肥市"),
+        ("汽车制造业", "320500", "江苏省苏州市"),
+        ("电气机械和器材制造业", "320500", "江苏省苏州市"),
+    ]
     before = [r["coverage_before"] for r in rows]
     after = [r["coverage_after"] for r in rows]
     assert before[1:] == after[:-1] and after[-1] == pytest.approx(1.0)
@@ -273,8 +332,14 @@ def test_joint_cert_command_on_the_hand_built_chain(dataset: Path, tmp_path: Pat
         (TIER1_B, None),
         (TIER1_A, None),
     ]
+    from chainmap.cli import base as cli
+
+    monkeypatch.setattr(cli.console, "width", 200)  # no wrapping inside the names
     table = runner.invoke(app, [*args, "--capacity", str(capacity)])
     assert "waiting" in table.stdout
+    lines = table.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "化学原料和化学制品制造业" in line)
+    assert "安徽省合肥市" in lines[at] and "C26" in lines[at + 1] and "340100" in lines[at + 1]
 
     capacity.write_text("body_id,capacity\n中国认证,10\nCQC,-1\n", encoding="utf-8")
     bad = runner.invoke(app, [*args, "--capacity", str(capacity)])
@@ -324,8 +389,5 @@ def test_limits_hold_on_generated_chains(tmp_path: Path, enterprises: int, capac
         assert {c.uscc for c in found} == {f.uscc for f in figures if f.certification != "valid"}
         for batch in placed:
             assert 1 <= len(batch.members) <= 5
-            assert len({(c.industry_code[:3], c.region_code[:4]) for c in batch.members}) == 1
-            assert batch.group == (
-                batch.members[0].industry_code[:3],
-                batch.members[0].region_code[:4],
-            )
+            keys = {(c.industry_code[:3], prefecture_key(c.region_code)) for c in batch.members}
+            assert keys == {batch.group}

@@ -72,7 +72,9 @@ def joint_cert(
             "batch",
             "body_id",
             "division",
+            "division_name",
             "prefecture",
+            "prefecture_name",
             "uscc",
             "name",
             "size",
@@ -85,7 +87,9 @@ def joint_cert(
                 "batch": r["batch"],
                 "body_id": r["body_id"],
                 "division": r["group"][0],
+                "division_name": r["division_name"],
                 "prefecture": r["group"][1],
+                "prefecture_name": r["prefecture_name"],
                 **m,
             }
             for r in rows
@@ -97,6 +101,9 @@ def joint_cert(
     def share(x: float | None) -> str:
         return "" if x is None else f"{x:.1%}"
 
+    def named(code: str, name: str | None) -> str:  # as firms are shown: name, code below
+        return f"{name}\n{code}" if name else code
+
     table = RichTable(
         title=f"Joint-certification batches of {chain}, on {day}",
         caption=f"{sum(len(r['members']) for r in rows):,} firm(s) to certify in "
@@ -104,13 +111,17 @@ def joint_cert(
         f"{sum(1 for r in rows if r['body_id']):,} with a body this period",
     )
     for column in ("#", "division", "prefecture", "body", "firms", "audit-days", "score"):
-        table.add_column(column, justify="right" if column in ("#", "firms") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("#", "firms") else "left",
+            overflow="fold" if column in ("division", "prefecture") else "ellipsis",
+        )
     table.add_column("coverage", justify="right")
     for r in rows:
         table.add_row(
             str(r["batch"]),
-            r["group"][0],
-            r["group"][1],
+            named(r["group"][0], r["division_name"]),
+            named(r["group"][1], r["prefecture_name"]),
             r["body_id"] or "waiting",
             str(len(r["members"])),
             f"{r['audit_days']:g}",

@@ -7,8 +7,10 @@ Pure functions over the weak-link figures; nothing here reads a store.
    expires within the horizon (``expiring``). A firm upstream of several leaders counts with its
    highest score.
 2. **Batches**: candidates are grouped by chain and by what makes a joint audit practical, by
-   default the same GB/T 4754 division (``C38``) and the same prefecture (first four digits of
-   the region code); each group, best score first, is cut into batches of at most ``batch_size``.
+   default the same GB/T 4754 division (``C38``) and the same prefecture-level unit
+   (:func:`~chainmap.rules.regions.prefecture_key`: 419001 济源市 stands alone, Chongqing's
+   5001xx and 5002xx are one 500000); each group, best score first, is cut into batches of at
+   most ``batch_size``.
 3. **Bodies**: each batch goes whole to one certification body whose capacity (audit-days per
    period) it fits; a firm costs audit-days by its size class. Batches are taken by score per
    audit-day, best first, each into the body with the least capacity left that still holds it
@@ -31,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainmap.analysis import FirmFigures
+from chainmap.rules.industry import industry_name
+from chainmap.rules.regions import prefecture_key, region_full_name
 
 __all__ = [
     "Batch",
@@ -96,8 +100,11 @@ class Batch:
         return _score(self.members)
 
     def as_dict(self) -> dict[str, Any]:
+        division, region = self.group
         return {
             "group": list(self.group),
+            "division_name": industry_name(division) if division else None,
+            "prefecture_name": region_full_name(region) if region else None,
             "body_id": self.body_id,
             "audit_days": self.audit_days,
             "score": self.score,
@@ -152,19 +159,28 @@ def _division(industry_code: str) -> str:
     return industry_code[:3]
 
 
+def _region(region_code: str, digits: int) -> str:
+    """The region a batch keeps to: for 4 digits the prefecture-level unit (``320583`` ->
+    ``320500``, ``419001`` stays itself, ``500229`` -> ``500000``), else the first ``digits``
+    digits of the code (2: the province, 0: any region)."""
+    return prefecture_key(region_code) if digits == 4 else region_code[:digits]
+
+
 def form_batches(
     found: Sequence[Candidate],
     batch_size: int,
     same_division: bool = True,
     prefecture_digits: int = 4,
 ) -> list[tuple[tuple[str, str], tuple[Candidate, ...]]]:
-    """Group candidates (same division, same region prefix) and cut each group, best score first,
-    into batches of at most ``batch_size``. ``prefecture_digits=0`` ignores the region."""
+    """Group candidates (same division, same prefecture-level unit) and cut each group, best score
+    first, into batches of at most ``batch_size``. ``prefecture_digits`` 4 groups by
+    prefecture-level unit (its 6-digit code), other values by that many leading digits of the
+    region code, 0 not by region."""
     groups: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for c in found:
         key = (
             _division(c.industry_code) if same_division else "",
-            c.region_code[:prefecture_digits],
+            _region(c.region_code, prefecture_digits),
         )
         groups[key].append(c)
     batches = []
