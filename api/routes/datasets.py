@@ -16,6 +16,7 @@ from chainmap.access import Role
 from chainmap.errors import ValidationFailed
 from chainmap.ingest.bounds import rows_outside
 from chainmap.ingest.load import import_datasets
+from chainmap.ingest.sources import WORKBOOK_SUFFIXES
 from chainmap.store import open_store
 
 from ..deps import ImportCaller, SettingsDep
@@ -23,7 +24,7 @@ from ..schemas import ImportReport
 
 router = APIRouter(tags=["datasets"])
 
-_SUFFIXES = (".csv", ".xlsx", ".json")
+_SUFFIXES = (".csv", ".json", *WORKBOOK_SUFFIXES)
 
 
 def _bad(detail: str) -> HTTPException:
@@ -35,10 +36,10 @@ def _saved(files: list[UploadFile], folder: Path) -> Path:
     JSON file."""
     names = [PurePath(f.filename or "").name for f in files]
     if any(not n.lower().endswith(_SUFFIXES) for n in names) or len(set(names)) != len(names):
-        raise _bad("upload CSV files named after their tables, one .xlsx or one .json file")
+        raise _bad("upload CSV files, one workbook (.xlsx, .xls, .xlsb, .ods) or one .json file")
     single = [n for n in names if not n.lower().endswith(".csv")]
     if single and len(files) > 1:
-        raise _bad("an .xlsx or .json dataset comes alone, without other files")
+        raise _bad("a workbook or .json dataset comes alone, without other files")
     for name, upload in zip(names, files, strict=True):
         with (folder / name).open("wb") as out:
             shutil.copyfileobj(upload.file, out)

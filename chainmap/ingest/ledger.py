@@ -124,12 +124,19 @@ def parse_tier(raw: Any) -> int | None:
     return int(digits) if digits.isdigit() else _DIGITS[digits]
 
 
+_CODE_JUNK = re.compile(r"[\s\-－—]")
+_CODE = re.compile(r"[0-9A-Z]{18}")
+
+
 def _normal_uscc(text: str) -> str:
-    return re.sub(r"[\s\-－—]", "", clean_text(text)).upper()
+    """A USCC as references take it: upper case, no spaces or hyphens, half-width."""
+    if len(text) == 18 and text.isascii() and text.isalnum():
+        return text.upper()  # the common case
+    return _CODE_JUNK.sub("", clean_text(text)).upper()
 
 
 def _looks_like_uscc(text: str) -> bool:
-    return bool(re.fullmatch(r"[0-9A-Z]{18}", _normal_uscc(text)))
+    return _CODE.fullmatch(_normal_uscc(text)) is not None
 
 
 @dataclass(slots=True)

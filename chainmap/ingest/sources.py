@@ -40,14 +40,22 @@ from chainmap.ingest.workbook import (
     top_rows,
 )
 
-__all__ = ["DatasetSource", "ReadOptions", "RowIterator", "SourceTable", "open_dataset"]
+__all__ = [
+    "WORKBOOK_SUFFIXES",
+    "DatasetSource",
+    "ReadOptions",
+    "RowIterator",
+    "SourceTable",
+    "forget_datasets",
+    "open_dataset",
+]
 
 RowIterator = Iterator[tuple[int, dict[str, Any]]]
 _NAMES = {spec.name for spec in SPECS}
 #: tables a sheet may hold: chainmap's own, and the ledger they can be derived from
 _SHEET_TABLES = (*_NAMES, "ledger")
-#: workbooks smaller than this are read whole, so that cells merged down a column are filled in
-_FULL_READ_BYTES = 8 << 20
+#: workbooks: Excel (and WPS) 2007 and later, Excel 97-2003, Excel binary, OpenDocument
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,45 +249,62 @@ def _too_wide(label: str, number: int, cells: int, width: int) -> Problem:
 # -- XLSX ----------------------------------------------------------------------------------
 
 
-def _fill_merged_down(sheet: Any) -> dict[tuple[int, int], Any]:
-    """Cells merged down a column (a chain's name over its firms' rows): the value of the top
-    cell for every cell below it in the range."""
-    filled: dict[tuple[int, int], Any] = {}
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_col != merged.max_col or merged.min_row == merged.max_row:
-            continue
-        value = sheet.cell(merged.min_row, merged.min_col).value
-        for row in range(merged.min_row + 1, merged.max_row + 1):
-            filled[(row, merged.min_col)] = value
-    return filled
+def _merged_down(ranges: Iterable[Any]) -> dict[int, list[tuple[int, int]]]:
+    """Cells merged down a column (a chain's name over its firms' rows), as 0-based
+    ``{first row: [(column, last row), ...]}``; merges across columns are left as they are."""
+    down: dict[int, list[tuple[int, int]]] = {}
+    for (top, left), (bottom, right) in ranges or ():
+        if left == right and bottom > top:
+            down.setdefault(top, []).append((left, bottom))
+    return down
 
 
-def _sheet_rows(sheet: Any, full: bool) -> Iterator[tuple[int, Sequence[Any]]]:
-    filled = _fill_merged_down(sheet) if full else {}
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if filled:
-            cells = tuple(
-                filled.get((number, col), value) for col, value in enumerate(cells, start=1)
-            )
-        yield number, cells
+@lru_cache(maxsize=16)
+def _sheet(workbook: Any, title: str) -> Any:
+    """A sheet, read once: finding its header and reading its rows both walk it."""
+    return workbook.get_sheet_by_name(title)
+
+
+def _sheet_rows(workbook: Any, title: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    """A sheet's rows numbered as the spreadsheet numbers them, each as wide as from column A,
+    with the value of a cell merged down a column repeated in every row it covers."""
+    sheet = _sheet(workbook, title)
+    if sheet.start is None:  # an empty sheet
+        return
+    pad = [""] * sheet.start[1]  # the reader starts at the first column holding data
+    down = _merged_down(sheet.merged_cell_ranges)
+    carry: dict[int, tuple[Any, int]] = {}  # column -> (value, last row it covers)
+    for index, cells in enumerate(sheet.iter_rows()):
+        row = pad + cells if pad else cells
+        if carry:
+            for column, (value, last) in list(carry.items()):
+                if index > last:
+                    del carry[column]
+                elif column < len(row) and row[column] == "":
+                    row[column] = value
+        for column, last in down.get(index, ()):
+            if column < len(row):
+                carry[column] = (row[column], last)
+        yield index + 1, row
 
 
 def _xlsx_sheets(source: DatasetSource, options: ReadOptions, path: Path) -> list[_Sheet]:
-    from openpyxl import load_workbook  # only XLSX imports pay for it
+    from python_calamine import CalamineWorkbook  # only workbook imports pay for it
 
-    size = path.stat().st_size
-    full = size < _FULL_READ_BYTES
     try:
-        workbook = load_workbook(path, read_only=not full, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SourceError(f"{path.name} cannot be read as an XLSX workbook: {error}") from None
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # the reader raises several kinds for a damaged file
+        raise SourceError(
+            f"{path.name} cannot be read as a workbook ({error}); open it in Excel or WPS and "
+            "save it again as .xlsx",
+        ) from None
+    size = path.stat().st_size
     sheets = []
-    for title in workbook.sheetnames:
-        worksheet = workbook[title]
+    for title in workbook.sheet_names:
         label = f"{path.name}[{title}]"
 
-        def rows(worksheet: Any = worksheet) -> Iterator[tuple[int, Sequence[Any]]]:
-            return _sheet_rows(worksheet, full)
+        def rows(title: str = title) -> Iterator[tuple[int, Sequence[Any]]]:
+            return _sheet_rows(workbook, title)
 
         found = _find_sheet(source, options, label, title, rows, size, excel_cell)
         if found is not None:
@@ -476,6 +501,13 @@ def _cached(path: Path, stamp: tuple[int, int], options: ReadOptions) -> Dataset
     return _assemble(source, sheets)
 
 
+def forget_datasets() -> None:
+    """Let go of the workbooks and folders read in this process: the import is over (a server
+    must not keep its uploads in memory)."""
+    _cached.cache_clear()
+    _sheet.cache_clear()
+
+
 def open_dataset(path: Path, options: ReadOptions | None = None) -> DatasetSource:
     """Open a dataset at ``path``: a folder of CSV files, an ``.xlsx`` workbook, a ``.json``
     file, or one CSV file whose name or header says which table it holds."""
@@ -485,11 +517,11 @@ def open_dataset(path: Path, options: ReadOptions | None = None) -> DatasetSourc
     if not path.exists():
         raise SourceError(f"{path} does not exist")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".csv"):
+    if suffix in (*WORKBOOK_SUFFIXES, ".csv"):
         return _cached(path, _stamp(path), options)
     if suffix == ".json":
         return _json(path)
     raise SourceError(
-        f"{path} is not a dataset: give a folder of CSV files, an .xlsx workbook, a .json file, "
-        "or one CSV file named after its table (e.g. certificates.csv)"
+        f"{path} is not a dataset: give a workbook (.xlsx, .xls, .xlsb or .ods), a folder of CSV "
+        "files, a .json file, or one CSV file (e.g. certificates.csv)"
     )

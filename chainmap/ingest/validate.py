@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from chainmap.errors import ChainmapError, ValidationFailed
 from chainmap.ingest.problems import Problem
-from chainmap.ingest.sources import DatasetSource, ReadOptions, open_dataset
+from chainmap.ingest.sources import DatasetSource, ReadOptions, forget_datasets, open_dataset
 from chainmap.ingest.spool import SpoolReader
 from chainmap.ingest.tables import SPECS
 from chainmap.ingest.tasks import Task, TaskResult, run_task
@@ -472,6 +472,7 @@ class Validation:
         for result in self._results.values():
             result.spool.close()
         shutil.rmtree(self._folder, ignore_errors=True)
+        forget_datasets()
 
 
 def validate_paths(

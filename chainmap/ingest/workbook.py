@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import chain
 from typing import Any
 
@@ -253,14 +253,15 @@ def _unmapped(label: str, row: int, heading: str, value: str) -> Problem:
 
 
 def excel_cell(value: Any) -> Any:
-    """A spreadsheet cell as the models read it: text, numbers as text, dates as dates."""
+    """A spreadsheet cell as the models read it: text, numbers as text, dates as dates; a time of
+    day or a duration alone is no value chainmap reads (None)."""
     if value is None or isinstance(value, str | date):
         return value.date() if isinstance(value, datetime) else value
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, time):
+    if isinstance(value, time | timedelta):
         return None
     return str(value)
 
