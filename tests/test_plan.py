@@ -16,6 +16,7 @@ from chainmap.graph import to_digraph
 from chainmap.ingest.load import import_datasets
 from chainmap.plans import body_capacities, candidates, form_batches, load_measures, load_planning
 from chainmap.plans.plan import ChainPlan, build_plan, quarters
+from chainmap.plans.render import render_markdown
 from chainmap.store import open_store
 
 AS_OF = date(2026, 11, 1)
@@ -58,9 +59,14 @@ def test_every_section_of_the_hand_built_chain(dataset: Path, tmp_path: Path) ->
     assert (plan.chain_id, plan.name) == ("NEV-T", "新能源汽车产业链（测试）")
     assert plan.leaders == [(LEADER, "昆山整车制造股份有限公司")]
     assert plan.sizes == {"micro": 1, "small": 3, "medium": 0, "large": 1, "unknown": 0}
-    # by prefecture: firms, in force, and exposure coverage (A carries 0.625 of 3205's 1.0; the
-    # dealer in 1101 is not upstream of the leader)
-    assert plan.regions == [("3205", 3, 2, 0.625), ("1101", 1, 0, None), ("3401", 1, 0, 0.0)]
+    # by prefecture-level unit: firms, in force, exposure coverage (A carries 0.625 of 苏州's 1.0;
+    # the dealer in Beijing is not upstream of the leader) and the unit's name
+    assert plan.regions == [
+        ("320500", 3, 2, 0.625, "江苏省苏州市"),
+        ("110000", 1, 0, None, "北京市"),
+        ("340100", 1, 0, 0.0, "安徽省合肥市"),
+    ]
+    assert plan.as_dict()["regions"][0] == ("320500", 3, 2, 0.625, "江苏省苏州市")
     assert plan.products == [("动力电池", 1), ("座椅", 1)]
     assert [s.segment_id for s in plan.segments] == [
         "materials",
@@ -116,6 +122,39 @@ def test_every_section_of_the_hand_built_chain(dataset: Path, tmp_path: Path) ->
     ]
     assert plan.schedule[0].coverage_after == pytest.approx(1.0)
     assert plan.as_dict()["weak_links"][0]["uscc"] == TIER2
+    assert [
+        (b["group"], b["division_name"], b["prefecture_name"]) for b in plan.as_dict()["batches"]
+    ] == [
+        (["C26", "340100"], "化学原料和化学制品制造业", "安徽省合肥市"),
+        (["C36", "320500"], "汽车制造业", "江苏省苏州市"),
+        (["C38", "320500"], "电气机械和器材制造业", "江苏省苏州市"),
+    ]
+
+
+def test_firms_count_in_their_prefecture_level_unit(edited: Any, tmp_path: Path) -> None:
+    """济源 (419001), a county-level city directly under 河南省, is a row of its own, named; the
+    Chongqing district (500101) and county (500229) are one row, 重庆市 (500000)."""
+    from sample_chain import write_dataset
+
+    firms = [list(r) for r in edited()["enterprises"]]
+    places = {TIER1_A: "500101", TIER1_B: "500229", TIER2: "419001"}
+    for row in firms[1:]:
+        row[2] = places.get(row[0], row[2])
+    plan = plan_of(write_dataset(tmp_path / "data", edited(enterprises=firms)), tmp_path)
+    # A (in force, exposure 0.625) and B (suspended, 0.375) share 重庆; TIER2 is alone in 济源
+    assert plan.regions == [
+        ("500000", 2, 1, 0.625, "重庆市"),
+        ("110000", 1, 0, None, "北京市"),
+        ("320500", 1, 1, None, "江苏省苏州市"),
+        ("419001", 1, 0, 0.0, "河南省济源市"),
+    ]
+    rules = load_measures()
+    text = render_markdown(plan, rules)
+    assert "| 河南省济源市（419001） | 1 |" in text
+    assert "| 重庆市（500000） | 2 |" in text
+    assert "| 化学原料和化学制品制造业（C26） / 河南省济源市（419001） |" in text
+    english = render_markdown(plan, rules, "en")
+    assert "| 河南省济源市 (419001) | 1 |" in english
 
 
 def test_capacity_spreads_batches_over_quarters(dataset: Path, tmp_path: Path) -> None:
@@ -180,6 +219,11 @@ def test_plan_command_renders_every_section(edited: Any, tmp_path: Path, lang: s
     assert "{" not in text and "}" not in text  # every placeholder filled
     assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;\\|合肥" in text
     assert "00124Q10002R0S" in text and "2026-11-30" in text
+    region, division = ("江苏省苏州市（320500）", "汽车制造业（C36）")
+    if lang == "en":
+        region, division = ("江苏省苏州市 (320500)", "汽车制造业 (C36)")
+    assert f"| {region} | 3 |" in text  # firms by prefecture: the name, the code after it
+    assert f"| {division} / {region} |" in text  # the batch of TIER1_B
     if lang == "en":
         assert "Holds no QMS certificate in force" in text
     else:

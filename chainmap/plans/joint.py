@@ -99,12 +99,21 @@ class Batch:
     def score(self) -> float:
         return _score(self.members)
 
+    @property
+    def division_name(self) -> str | None:
+        """The name of the group's GB/T 4754 division (None when not grouped by division)."""
+        return industry_name(self.group[0]) if self.group[0] else None
+
+    @property
+    def prefecture_name(self) -> str | None:
+        """The full name of the group's region, 江苏省苏州市 (None when not grouped by region)."""
+        return region_full_name(self.group[1]) if self.group[1] else None
+
     def as_dict(self) -> dict[str, Any]:
-        division, region = self.group
         return {
             "group": list(self.group),
-            "division_name": industry_name(division) if division else None,
-            "prefecture_name": region_full_name(region) if region else None,
+            "division_name": self.division_name,
+            "prefecture_name": self.prefecture_name,
             "body_id": self.body_id,
             "audit_days": self.audit_days,
             "score": self.score,

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -29,8 +29,18 @@ from chainmap.plans.joint import (
 )
 from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures
 from chainmap.plans.settings import Planning
+from chainmap.rules.regions import prefecture_key, region_full_name
 
-__all__ = ["ChainPlan", "Problem", "Quarter", "batches_for", "build_plan", "plan_for", "quarters"]
+__all__ = [
+    "ChainPlan",
+    "Prefecture",
+    "Problem",
+    "Quarter",
+    "batches_for",
+    "build_plan",
+    "plan_for",
+    "quarters",
+]
 
 #: problem categories, in the order the plan lists them, and the reasons that make them
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -98,6 +108,19 @@ def _problems(
     return found
 
 
+class Prefecture(NamedTuple):
+    """The chain's firms in one prefecture-level unit (:func:`~chainmap.rules.regions.prefecture_key`).
+
+    A list in the plan's JSON, the name last so the earlier positions keep their meaning.
+    """
+
+    code: str  # 320500; 419001 济源市 is its own; 110000 and 500000 for the municipalities
+    firms: int
+    certified: int  # in force
+    exposure_coverage: float | None  # None: no upstream firm there
+    name: str | None  # the full name, 江苏省苏州市; None for a code the table lacks
+
+
 @dataclass(frozen=True, slots=True)
 class Quarter:
     """A quarter of the schedule: the batches audited in it and the coverage after it."""
@@ -115,8 +138,7 @@ class ChainPlan:
     as_of: date
     leaders: list[tuple[str, str]]
     sizes: dict[str, int]
-    # prefecture, firms, certified (in force), exposure coverage (None: no upstream firm there)
-    regions: list[tuple[str, int, int, float | None]]
+    regions: list[Prefecture]  # most firms first
     products: list[tuple[str, int]]  # what the leaders buy, with how many suppliers
     firms: int
     certified: int
@@ -196,9 +218,10 @@ def build_plan(
         u: certification(nodes[u].get("certificates", ()), as_of, expiring_days) for u in graph
     }
     sizes = Counter((nodes[u].get("size") or "unknown") for u in graph)
+    prefecture = {u: prefecture_key(nodes[u].get("region_code", "")) for u in graph}
     regions: dict[str, list[int]] = {}
     for u in graph:
-        counts = regions.setdefault(nodes[u].get("region_code", "")[:4], [0, 0])
+        counts = regions.setdefault(prefecture[u], [0, 0])
         counts[0] += 1
         counts[1] += states[u].state.protected
     # the chain's exposure of each firm: the mean over its leaders, as in the segment view
@@ -209,7 +232,7 @@ def build_plan(
         exposure[f.uscc] = exposure.get(f.uscc, 0.0) + f.exposure * share
     region_exposure: dict[str, list[float]] = {}
     for u, e in exposure.items():
-        sums = region_exposure.setdefault(nodes[u].get("region_code", "")[:4], [0.0, 0.0])
+        sums = region_exposure.setdefault(prefecture[u], [0.0, 0.0])
         sums[0] += e
         sums[1] += e if states[u].state.protected else 0.0
     bought: Counter[str] = Counter()
@@ -244,10 +267,12 @@ def build_plan(
         sizes={k: sizes.get(k, 0) for k in ("micro", "small", "medium", "large", "unknown")},
         regions=sorted(
             (
-                (p, c[0], c[1], _ratio(region_exposure.get(p, [0.0, 0.0])))
+                Prefecture(
+                    p, c[0], c[1], _ratio(region_exposure.get(p, [0.0, 0.0])), region_full_name(p)
+                )
                 for p, c in regions.items()
             ),
-            key=lambda r: (-r[1], r[0]),
+            key=lambda r: (-r.firms, r.code),
         ),
         products=sorted(bought.items(), key=lambda p: (-p[1], p[0])),
         firms=graph.number_of_nodes(),

@@ -71,7 +71,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
     "coverage": {"zh": "覆盖率", "en": "coverage"},
     "exposure_coverage": {"zh": "按敞口覆盖率", "en": "by exposure"},
     "size": {"zh": "规模", "en": "size"},
-    "prefecture": {"zh": "地市代码", "en": "prefecture"},
+    "prefecture": {"zh": "地市", "en": "prefecture"},
     "product": {"zh": "产品", "en": "product"},
     "suppliers": {"zh": "供应商数", "en": "suppliers"},
     "firm": {"zh": "企业", "en": "firm"},
@@ -86,7 +86,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
     "level": {"zh": "层级", "en": "level"},
     "count": {"zh": "数量", "en": "count"},
     "measure": {"zh": "措施", "en": "measure"},
-    "group": {"zh": "行业门类/地市", "en": "division / prefecture"},
+    "group": {"zh": "行业大类/地市", "en": "division / prefecture"},
     "body": {"zh": "认证机构", "en": "body"},
     "days": {"zh": "审核人日", "en": "audit-days"},
     "effect": {"zh": "覆盖率变化", "en": "coverage"},
@@ -126,6 +126,14 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
 
 
+def _named(code: str, name: str | None, lang: str) -> str:
+    """A region or industry as the plan shows it: its name, the code after it, 江苏省苏州市（320500）;
+    the code alone when the table does not name it."""
+    if not name:
+        return _esc(code) or "–"
+    return f"{_esc(name)}（{_esc(code)}）" if lang == "zh" else f"{_esc(name)} ({_esc(code)})"
+
+
 def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> str:
     """The plan in Markdown; ``lang`` is ``zh`` or ``en``."""
 
@@ -154,7 +162,10 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     out += [f"### {t('sizes')}", ""]
     out += table(["size", "firms"], [[w(k), str(v)] for k, v in plan.sizes.items()])
     out += [f"### {t('regions')}", ""]
-    out += table(["prefecture", "firms"], [[p, str(n)] for p, n, _, _ in plan.regions])
+    out += table(
+        ["prefecture", "firms"],
+        [[_named(r.code, r.name, lang), str(r.firms)] for r in plan.regions],
+    )
     out += [f"### {t('products')}", ""]
     out += table(["product", "suppliers"], [[_esc(p), str(n)] for p, n in plan.products])
 
@@ -187,7 +198,16 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     out += [f"### {t('by_region')}", ""]
     out += table(
         ["prefecture", "firms", "certified", "coverage", "exposure_coverage"],
-        [[p, str(n), str(c), _pct(c / n if n else None), _pct(e)] for p, n, c, e in plan.regions],
+        [
+            [
+                _named(r.code, r.name, lang),
+                str(r.firms),
+                str(r.certified),
+                _pct(r.certified / r.firms if r.firms else None),
+                _pct(r.exposure_coverage),
+            ]
+            for r in plan.regions
+        ],
     )
     out += [f"### {t('expiring')}", ""]
     out += table(
@@ -234,7 +254,14 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
         [
             [
                 str(i),
-                f"{b.group[0]} / {b.group[1]}",
+                " / ".join(
+                    _named(code, name, lang)
+                    for code, name in zip(
+                        b.group, (b.division_name, b.prefecture_name), strict=True
+                    )
+                    if code
+                )
+                or "–",
                 _esc(b.body_id) if b.body_id else t("waiting"),
                 str(len(b.members)),
                 f"{b.audit_days:g}",
