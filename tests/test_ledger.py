@@ -435,3 +435,29 @@ def test_no_bad_value_is_reported_in_pydantics_words(tmp_path: Path, lang: str) 
     for problem in found:
         assert not any(w in problem["message"] for w in _PYDANTIC_WORDS), problem
         assert not problem["value"].startswith(("{", "[", "(")), problem
+
+
+def test_an_excel_97_2003_workbook_is_read_too(tmp_path: Path) -> None:
+    import xlwt  # writes .xls, as old Excel and WPS installations still save
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("企业台账")
+    sheet.write_merge(0, 0, 0, len(HEADERS) - 1, "苏州市认证台账")
+    for col, name in enumerate(HEADERS):
+        sheet.write(2, col, name)
+    rows = ledger_rows()
+    chain_col = HEADERS.index("所属产业链")
+    for r, row in enumerate(rows, start=3):
+        for col, value in enumerate(row):
+            if value is not None and col != chain_col:
+                sheet.write(r, col, value)
+    sheet.write_merge(3, 2 + len(rows), chain_col, chain_col, CHAIN)  # merged down the rows
+    path = tmp_path / "old.xls"
+    book.save(str(path))
+    db = tmp_path / "x.db"
+    result = import_into(f"sqlite:///{db}", path)
+    assert result.exit_code == 0, result.output
+    with open_store(f"sqlite:///{db}") as store:
+        counts = store.stats()
+    assert (counts["enterprises"], counts["chains"], counts["certificates"]) == (5, 1, 3)
+    assert counts["members"] == 5  # every row got the merged chain name
