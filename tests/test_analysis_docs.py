@@ -45,6 +45,7 @@ from chainmap.records import (
     Subgraph,
     SupplyRow,
 )
+from chainmap.reports import WEAK_LINK_COLUMNS
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "analysis.md"
 AS_OF = date(2025, 6, 30)
@@ -491,6 +492,8 @@ def test_json_fields_are_documented() -> None:
     for cls in (FirmFigures,):
         for name in cls.__slots__:
             assert f"`{name}`" in text, name
+    for name in WEAK_LINK_COLUMNS:  # the CSV's columns, the names beside the codes among them
+        assert f"`{name}`" in text, name
     for name in ("lost_share", "cut_off", "random_runs", "random_mean", "r_index", "supplied"):
         assert f"`{name}`" in text, name
 

@@ -94,6 +94,19 @@ def test_weak_links_worked_out_by_hand(store: str) -> None:
     for key in ("segment", "region_code", "size", "name"):
         assert key in by[TIER2]
     assert by[TIER2]["segment"] == "materials"
+    # the region in full and the industry by name, beside their codes
+    named = {
+        u: (r["region_code"], r["region_name"], r["industry_code"], r["industry_name"])
+        for u, r in by.items()
+    }
+    assert named == {
+        TIER1_A: ("320583", "江苏省苏州市昆山市", "C3841", "锂离子电池制造"),
+        TIER1_B: ("320500", "江苏省苏州市", "C3670", "汽车零部件及配件制造"),
+        TIER2: ("340100", "安徽省合肥市", "C2613", "无机盐制造"),
+    }
+    keys = list(by[TIER2])
+    assert keys[keys.index("region_code") + 1] == "region_name"
+    assert keys[keys.index("industry_code") + 1] == "industry_name"
 
 
 def test_filters(store: str) -> None:
@@ -203,6 +216,9 @@ def test_csv_for_excel(store: str, tmp_path: Path) -> None:
     assert [r["uscc"] for r in rows] == [TIER2, TIER1_B, TIER1_A]
     assert rows[2]["reasons"].split(";")[0] == "certificate_expiring"
     assert "合肥锂源材料有限公司" in rows[0]["name"]
+    assert (rows[0]["region_name"], rows[0]["industry_name"]) == ("安徽省合肥市", "无机盐制造")
+    header = raw.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[4:8] == ["region_code", "region_name", "industry_code", "industry_name"]
 
 
 def test_table_lists_firms_and_reasons(store: str, monkeypatch: pytest.MonkeyPatch) -> None:

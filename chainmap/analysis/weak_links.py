@@ -18,6 +18,8 @@ from chainmap.analysis.flow import Components, components, exposure
 from chainmap.analysis.structure import dominance, hhi, single_sourced
 from chainmap.analysis.upstream import Upstream, upstream
 from chainmap.analysis.weights import Weights
+from chainmap.rules.industry import industry_name
+from chainmap.rules.regions import region_full_name
 
 __all__ = ["REASONS", "FirmFigures", "analyse_leader", "chain_leaders", "select", "weak_links"]
 
@@ -91,8 +93,15 @@ class FirmFigures:
         return _explain(self)[1]
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping (dates as ISO text, reasons as a list, both sentences)."""
-        out = {name: getattr(self, name) for name in self.__slots__}
+        """A JSON-ready mapping (dates as ISO text, reasons as a list, both sentences), with the
+        region's full name and the industry's name beside their codes."""
+        out: dict[str, Any] = {}
+        for name in self.__slots__:
+            out[name] = getattr(self, name)
+            if name == "region_code":
+                out["region_name"] = region_full_name(self.region_code)
+            elif name == "industry_code":
+                out["industry_name"] = industry_name(self.industry_code)
         for name in ("cert_expires_on", "cert_audit_due"):
             day = getattr(self, name)
             out[name] = day.isoformat() if day else None
