@@ -28,7 +28,7 @@ from chainmap.enums import CertStatus, SizeClass, Stage
 from chainmap.errors import RuleViolation
 from chainmap.rules import values
 from chainmap.rules.certificates import check_validity, surveillance_overdue
-from chainmap.rules.uscc import passes_checks
+from chainmap.rules.uscc import normalize_uscc, passes_checks
 
 __all__ = [
     "CertStatus",
@@ -46,7 +46,7 @@ __all__ = [
 
 def _uscc(value: str, info: ValidationInfo) -> str:
     code = value.strip().upper()
-    if passes_checks(code):
+    if passes_checks(code):  # the common case; the rules normalize and explain the others
         return code
     accept = bool(info.context and info.context.get("accept_bad_checksum"))
     return rules.validate_uscc(value, accept_bad_checksum=accept).code
@@ -124,8 +124,6 @@ def _status(value: Any) -> Any:
 
 
 Uscc = Annotated[str, AfterValidator(_uscc)]
-# A reference is checked against the firms that exist, which were validated in full.
-UsccRef = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True)]
 RegionCode = Annotated[str, AfterValidator(rules.validate_region_code)]
 IndustryCode = Annotated[str, AfterValidator(rules.validate_industry_code)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -133,6 +131,16 @@ Key = Annotated[str, Field(min_length=1, max_length=64)]
 # Lenient types try pydantic's own (Rust) parsing first and fall back to the Python converter only
 # for what it refuses ("1,234", full-width digits, 2024/1/5 ...): the common case stays fast.
 _LEFT_TO_RIGHT = Field(union_mode="left_to_right")
+# A reference is checked against the firms that exist, which were validated in full: it is only
+# brought to the form they are stored in. An 18-character code is taken in Rust; only one typed
+# with spaces, hyphens or full-width characters (9132 0583-…) goes through normalize_uscc.
+UsccRef = Annotated[
+    Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[0-9A-Z]{18}$")
+    ]
+    | Annotated[str, AfterValidator(normalize_uscc)],
+    _LEFT_TO_RIGHT,
+]
 Amount = Annotated[
     Annotated[float, Field(ge=0, allow_inf_nan=False)]
     | Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False)],

@@ -518,3 +518,21 @@ def test_not_a_dataset(tmp_path: Path) -> None:
     result = run("import", empty, "--store", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.exit_code == 2
     assert "holds no chainmap table" in result.output
+
+
+def test_uscc_typed_with_spaces_hyphens_or_full_width_is_stored_as_one_code(
+    tmp_path: Path, edited: Callable[..., Tables]
+) -> None:
+    spaced = f"{TIER2[:4]} {TIER2[4:8]}-{TIER2[8:]}"
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in TIER2)  # full-width digits and letters
+    firms = [list(r) for r in TABLES["enterprises"]]
+    firms[4][0] = spaced
+    supply = [list(r) for r in TABLES["supply"]]
+    supply[3][0] = wide  # TIER2 supplies TIER1_A
+    data = write_dataset(tmp_path / "typed", edited(enterprises=firms, supply=supply))
+    db = tmp_path / "t.db"
+    result = run("import", data, "--store", f"sqlite:///{db}")
+    assert result.exit_code == 0, result.output
+    stored = dump(db)
+    assert TIER2 in {r[0] for r in stored["enterprises"]}
+    assert (TIER2, TIER1_A) in {(r[0], r[1]) for r in stored["supply"]}

@@ -142,9 +142,37 @@ def test_unknown_size_word_is_rejected(raw: str) -> None:
     assert error_locs(Enterprise, firm(size=raw)) == [("size",)]
 
 
-@pytest.mark.parametrize("raw", [" 91110000600037341l ", "91110000600037341l"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        " 91110000600037341l ",
+        "91110000600037341l",
+        "9111 0000-6000 3734-1L",  # as people type it
+        "９１１１００００６０００３７３４１Ｌ",  # full-width
+        "9111\u30000000600037341L",  # an ideographic space
+    ],
+)
 def test_uscc_is_normalized(raw: str) -> None:
     assert Enterprise.model_validate(firm(uscc=raw)).uscc == USCC_A
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        USCC_A,
+        f" {USCC_A.lower()} ",
+        "9111 0000-6000 3734-1L",
+        "９１１１００００６０００３７３４１Ｌ",
+    ],
+)
+def test_uscc_references_are_brought_to_the_stored_form(raw: str) -> None:
+    supply = SupplyLink.model_validate(link(supplier_uscc=raw))
+    assert supply.supplier_uscc == USCC_A
+    certificate_row = Certificate.model_validate(certificate(uscc=raw))
+    assert certificate_row.uscc == USCC_A
+    assert Chain.model_validate(
+        {"chain_id": "C", "name": "链", "leaders": f"{raw};{USCC_A}"}
+    ).leaders == [USCC_A, USCC_A]
 
 
 @pytest.mark.parametrize("raw", [KNOWN_BAD, "91110000600037341", "911100006000373I1L"])

@@ -39,6 +39,7 @@ from chainmap.rules import (
     validate_uscc,
 )
 from chainmap.rules.size import SIZE_TABLE, SizeRow
+from chainmap.rules.uscc import REGISTRARS, normalize_uscc, passes_checks
 
 # --------------------------------------------------------------------------------------------------
 # USCC (GB 32100-2015)
@@ -213,7 +214,35 @@ def _with_checks(body16: str) -> str:
     return first17 + uscc_check_character(first17)
 
 
-_bodies = st.text(alphabet=ALPHABET, min_size=16, max_size=16)
+# GB 32100-2015: registering authority (position 1) -> its entity categories (position 2).
+CATEGORIES = {
+    "1": "1239",  # 机构编制: 机关, 事业单位, 中央编办直接管理机构编制的群众团体, 其他
+    "2": "19",  # 外交: 外国常驻新闻机构, 其他
+    "3": "123459",  # 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会, 其他
+    "4": "19",  # 文化: 外国在华文化中心, 其他
+    "5": "1239",  # 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    "6": "129",  # 旅游: 外国旅游部门常驻代表机构, 港澳台地区旅游部门常驻内地（大陆）代表机构, 其他
+    "7": "129",  # 宗教: 宗教活动场所, 宗教院校, 其他
+    "8": "19",  # 工会: 基层工会, 其他
+    "9": "123",  # 工商 (市场监管): 企业, 个体工商户, 农民专业合作社
+    "A": "19",  # 中央军委改革和编制办公室: 军队事业单位, 其他
+    "N": "1239",  # 农业: 组级, 村级, 乡镇级集体经济组织, 其他
+    "Y": "1",  # 其他: no categories of its own, always 1
+}
+PREFIXES = sorted(a + c for a, cs in CATEGORIES.items() for c in cs)
+_bodies = st.builds(
+    lambda prefix, region, rest: prefix + region + rest,
+    st.sampled_from(PREFIXES),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=ALPHABET, min_size=8, max_size=8),
+)
+
+
+def test_the_registrar_table_is_the_standard_s() -> None:
+    assert {a: "".join(sorted(cs)) for a, (_, cs) in REGISTRARS.items()} == CATEGORIES
+    assert REGISTRARS["9"][1]["2"][0] == "个体工商户"
+    assert REGISTRARS["1"][1]["3"][0] == "中央编办直接管理机构编制的群众团体"
+    assert REGISTRARS["5"][1]["3"][0] == "基金会"
 
 
 @settings(max_examples=200, deadline=None)
@@ -235,7 +264,113 @@ def test_every_single_substitution_is_detected(body: str, data: st.DataObject) -
     other = data.draw(st.sampled_from(ALPHABET).filter(lambda c: c != code[position]))
     changed = code[:position] + other + code[position + 1 :]
     assert not is_valid_uscc(changed)
-    assert validate_uscc(changed, accept_bad_checksum=True).flags == (FLAG_BAD_CHECKSUM,)
+    if changed[:2] in PREFIXES and changed[2:8].isdigit():
+        assert validate_uscc(changed, accept_bad_checksum=True).flags == (FLAG_BAD_CHECKSUM,)
+    else:  # no longer a USCC's shape: refused whatever the checksum option
+        with pytest.raises(RuleViolation) as caught:
+            validate_uscc(changed, accept_bad_checksum=True)
+        assert caught.value.code in {"uscc_registrar", "uscc_category", "uscc_region"}
+
+
+# Positions 1, 2 and 3-8: the shape GB 32100-2015 gives a code, checked before the check characters.
+def _valid_with(prefix: str, region: str = "320583") -> str:
+    return _with_checks(prefix + region + "MA1K3BTP")
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_every_authority_and_category_of_the_standard_is_accepted(prefix: str) -> None:
+    code = _valid_with(prefix)
+    assert passes_checks(code) and validate_uscc(code).code == code
+
+
+@pytest.mark.parametrize(
+    ("prefix", "rule", "words", "zh"),
+    [
+        ("B1", "uscc_registrar", "starts with 'B'", "第 1 位“B”"),
+        ("01", "uscc_registrar", "starts with '0'", "第 1 位“0”"),
+        (
+            "X1",
+            "uscc_registrar",
+            "no registering authority",
+            "不是 GB 32100-2015 规定的登记管理部门",
+        ),
+        ("94", "uscc_category", "entity category '4'", "第 2 位机构类别代码“4”"),
+        ("99", "uscc_category", "3 farmers' cooperative", "3 农民专业合作社"),
+        ("14", "uscc_category", "1 government organ, 2 public institution", "1 机关"),
+        ("54", "uscc_category", "authority 5 (civil affairs)", "5（民政）"),
+        ("Y2", "uscc_category", "1 other", "1 其他"),
+        ("NA", "uscc_category", "entity category 'A'", "第 2 位机构类别代码“A”"),
+    ],
+)
+def test_authority_and_category_outside_the_standard_are_refused(
+    prefix: str, rule: str, words: str, zh: str
+) -> None:
+    code = _valid_with(prefix)  # the check characters are right: only the shape is wrong
+    assert not passes_checks(code)
+    with pytest.raises(RuleViolation) as caught:
+        validate_uscc(code, accept_bad_checksum=True)
+    assert caught.value.code == rule
+    assert words in str(caught.value) and code in str(caught.value)
+    assert zh in caught.value.zh and code in caught.value.zh
+    assert not is_valid_uscc(code)
+
+
+@pytest.mark.parametrize("region", ["32058A", "M20583", "3205B3", "A00000"])
+def test_positions_3_to_8_must_be_digits(region: str) -> None:
+    code = _valid_with("91", region)
+    with pytest.raises(RuleViolation) as caught:
+        validate_uscc(code, accept_bad_checksum=True)
+    assert caught.value.code == "uscc_region"
+    assert "positions 3-8" in str(caught.value) and "第 3-8 位" in caught.value.zh
+    assert not passes_checks(code)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "9131 0115-MA1K3BTP2B",
+        "9131-0115-MA1K3-BTP2B",
+        " 913101 15MA1K 3BTP2B ",
+        "９１３１０１１５ＭＡ１Ｋ３ＢＴＰ２Ｂ",  # full-width
+        "9131\u30000115MA1K3BTP2B",  # an ideographic space
+        "9131－0115—MA1K3BTP2B",  # full-width hyphen, em dash
+        "9131–0115‐ma1k3btp2b",  # en dash, hyphen, lower case
+        "91310115ＭＡ1Ｋ3ＢＴＰ2Ｂ",
+    ],
+)
+def test_codes_as_people_type_them_are_normalized(typed: str) -> None:
+    assert normalize_uscc(typed) == "91310115MA1K3BTP2B"
+    assert validate_uscc(typed).code == "91310115MA1K3BTP2B"
+    assert is_valid_uscc(typed)
+
+
+def test_the_length_is_counted_without_spaces_and_hyphens() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        validate_uscc("9131 0115-MA1K3BTP2")
+    assert caught.value.code == "uscc_length"
+    assert "'9131 0115-MA1K3BTP2' has 17 characters" in str(caught.value)
+    assert "“9131 0115-MA1K3BTP2”有 17 位" in caught.value.zh
+
+
+def test_every_uscc_message_is_in_english_and_chinese() -> None:
+    for raw in ["9111000060003734", "91110000O00037341L", "B1110000600037341L", KNOWN_BAD]:
+        with pytest.raises(RuleViolation) as caught:
+            validate_uscc(raw)
+        assert caught.value.zh != str(caught.value)
+        assert "统一社会信用代码" in caught.value.zh
+        assert "USCC" in str(caught.value)
+    assert "营业执照" in caught.value.zh and "--accept-bad-checksum" in caught.value.zh
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=_bodies, data=st.data())
+def test_the_fast_path_agrees_with_the_full_check(body: str, data: st.DataObject) -> None:
+    code = _with_checks(body)
+    position = data.draw(st.integers(min_value=-1, max_value=17), label="position")
+    if position >= 0:  # one character replaced by any symbol, in the alphabet or not
+        other = data.draw(st.sampled_from(ALPHABET + "IOSVZ"), label="other")
+        code = code[:position] + other + code[position + 1 :]
+    assert passes_checks(code) == is_valid_uscc(code)
 
 
 # --------------------------------------------------------------------------------------------------

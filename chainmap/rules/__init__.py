@@ -44,8 +44,10 @@ from chainmap.rules.size import (
 )
 from chainmap.rules.uscc import (
     FLAG_BAD_CHECKSUM,
+    REGISTRARS,
     UsccResult,
     is_valid_uscc,
+    normalize_uscc,
     org_code_check_character,
     uscc_check_character,
     validate_uscc,
@@ -55,6 +57,7 @@ __all__ = [
     "FLAG_BAD_CHECKSUM",
     "NOT_COVERED",
     "PROVINCES",
+    "REGISTRARS",
     "SIZE_STANDARD",
     "RegionCode",
     "UsccResult",
@@ -67,6 +70,7 @@ __all__ = [
     "industry_name",
     "is_valid_uscc",
     "latest_expiry",
+    "normalize_uscc",
     "org_code_check_character",
     "parse_standard",
     "parse_status",
