@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from chainmap.analysis import FirmFigures
 from chainmap.records import CertificateRow, ChainRow, EnterpriseRow
+from chainmap.rules import industry_name, region_full_name
 
 __all__ = [
     "Certificate",
@@ -42,21 +43,38 @@ class Stats(BaseModel):
     bodies: int
 
 
+REGION_NAME = (
+    "the region's full name, province first: 江苏省苏州市昆山市 (county names repeat across "
+    "provinces); null for a code the GB/T 2260 table lacks"
+)
+INDUSTRY_NAME = "the GB/T 4754-2017 name (行业名称) of the industry code, e.g. 锂离子电池制造"
+
+
 class Chain(BaseModel):
     chain_id: str
     name: str
     region_code: str | None = Field(description="None: a national chain")
+    region_name: str | None = Field(
+        description="the region's full name, 江苏省苏州市; None: national"
+    )
 
     @classmethod
     def of(cls, row: ChainRow) -> Chain:
-        return cls(chain_id=row.chain_id, name=row.name, region_code=row.region_code)
+        return cls(
+            chain_id=row.chain_id,
+            name=row.name,
+            region_code=row.region_code,
+            region_name=region_full_name(row.region_code) if row.region_code else None,
+        )
 
 
 class Enterprise(BaseModel):
     uscc: str
     name: str
     region_code: str
+    region_name: str | None = Field(description=REGION_NAME)
     industry_code: str
+    industry_name: str | None = Field(description=INDUSTRY_NAME)
     size: str | None
     maturity: int | None
 
@@ -66,7 +84,9 @@ class Enterprise(BaseModel):
             uscc=row.uscc,
             name=row.name,
             region_code=row.region_code,
+            region_name=region_full_name(row.region_code),
             industry_code=row.industry_code,
+            industry_name=industry_name(row.industry_code),
             size=row.size,
             maturity=row.maturity,
         )
@@ -133,7 +153,9 @@ class WeakLink(BaseModel):
     name: str
     segment: str
     region_code: str
+    region_name: str | None = Field(description=REGION_NAME)
     industry_code: str
+    industry_name: str | None = Field(description=INDUSTRY_NAME)
     size: str | None
     maturity: int | None
     certification: str
@@ -161,13 +183,7 @@ class WeakLink(BaseModel):
 
     @classmethod
     def of(cls, figures: FirmFigures) -> WeakLink:
-        values = {name: getattr(figures, name) for name in FirmFigures.__slots__}
-        values["reasons"] = list(figures.reasons)
-        return cls(
-            **values,
-            explanation_zh=figures.explanation_zh,
-            explanation_en=figures.explanation_en,
-        )
+        return cls(**figures.as_dict())  # the row the CLI writes, names and sentences included
 
 
 class WhatIfOut(BaseModel):

@@ -265,6 +265,58 @@ def test_segments_what_if_plans_and_atlases_keep_to_the_bounds(world: World) -> 
     assert world.get("reg32", "/atlases/chain/C1").status_code == 404
 
 
+def test_regions_and_industries_are_named_beside_their_codes(world: World) -> None:
+    """Search, one firm and its neighbours, tiers, weak links, chains, batches and the plan."""
+    kunshan = ("320583", "江苏省苏州市昆山市", "C3670", "汽车零部件及配件制造")
+    chaoyang = ("110105", "北京市朝阳区", "C3670", "汽车零部件及配件制造")
+
+    def named(item: dict[str, Any]) -> tuple[str, str, str, str]:
+        keys = list(item)  # each name right after its code
+        assert keys[keys.index("region_code") + 1] == "region_name"
+        assert keys[keys.index("industry_code") + 1] == "industry_name"
+        return (
+            item["region_code"],
+            item["region_name"],
+            item["industry_code"],
+            item["industry_name"],
+        )
+
+    found = {i["uscc"]: named(i) for i in world.get("admin", "/enterprises").json()["items"]}
+    assert found[L1] == kunshan and found[D1] == chaoyang
+    assert found[B1][:2] == ("340102", "安徽省合肥市瑶海区")
+    one = world.get("admin", f"/enterprises/{L1}").json()
+    assert named(one) == kunshan
+    assert [named(f) for f in one["customers"]] == [chaoyang]
+    assert {f["uscc"]: f["region_name"] for f in one["suppliers"]} == {
+        A1: "江苏省苏州市吴中区",
+        S: "江苏省苏州市虎丘区",
+    }
+    tiers = world.get("leader1", f"/leaders/{L1}/tiers").json()["firms"]
+    assert {f["uscc"]: named(f) for f in tiers}[D1] == chaoyang
+    links = world.get("admin", "/chains/C1/weak-links", min_score=0).json()["items"]
+    assert {r["uscc"]: named(r)[1] for r in links} == {
+        A1: "江苏省苏州市吴中区",
+        S: "江苏省苏州市虎丘区",
+        T: "安徽省合肥市庐阳区",
+    }
+    chains = {c["chain_id"]: c for c in world.get("admin", "/chains").json()}
+    assert (chains["C1"]["region_code"], chains["C1"]["region_name"]) == ("320500", "江苏省苏州市")
+    batches = world.get("leader1", "/chains/C1/batches").json()
+    assert {(tuple(b["group"]), b["division_name"], b["prefecture_name"]) for b in batches} == {
+        (("C36", "320500"), "汽车制造业", "江苏省苏州市"),
+        (("C36", "340100"), "汽车制造业", "安徽省合肥市"),
+    }
+    plan = world.get("leader1", "/chains/C1/plan", format="json").json()
+    assert plan["regions"] == [  # firms of the tree by prefecture-level unit, the name last
+        ["320500", 3, 1, 0.0, "江苏省苏州市"],
+        ["110000", 1, 0, None, "北京市"],
+        ["340100", 1, 0, 0.0, "安徽省合肥市"],
+    ]
+    assert {r["region_name"] for r in plan["weak_links"]} >= {"江苏省苏州市吴中区"}
+    text = world.get("leader1", "/chains/C1/plan", format="md").text
+    assert "江苏省苏州市（320500）" in text and "汽车制造业（C36）" in text
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     return "\n".join(",".join(r) for r in rows).encode("utf-8")
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from chainmap.enums import SizeClass
 from chainmap.graph import to_digraph
 from chainmap.records import FirmQuery
+from chainmap.rules import industry_name, region_full_name
 
 from ..computed import tree_read
 from ..deps import FirmsCaller, ResultsDep, SettingsDep, StoreDep
@@ -78,7 +79,9 @@ def enterprise(
         uscc=uscc,
         name=attrs["name"],
         region_code=attrs["region_code"],
+        region_name=region_full_name(attrs["region_code"]),
         industry_code=attrs["industry_code"],
+        industry_name=industry_name(attrs["industry_code"]),
         size=attrs["size"],
         maturity=attrs["maturity"],
         certificates=[Certificate.of(c) for c in attrs["certificates"]],
