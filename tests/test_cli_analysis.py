@@ -300,3 +300,12 @@ def test_robustness_with_a_plot(store: str, tmp_path: Path) -> None:
 def test_same_answers_on_both_stores(store_url: str, dataset: Path, store: str) -> None:
     import_datasets([dataset], lambda: open_store(store_url, create=True), workers=1)
     assert weak(store_url) == weak(store)
+
+
+def test_stats_names_each_chains_region(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chainmap.cli import base as cli
+
+    monkeypatch.setattr(cli.console, "width", 200)
+    lines = run("stats", "--store", store).stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "NEV-T" in line)
+    assert "江苏省苏州市" in lines[at] and "320500" in lines[at + 1]  # the name, its code below

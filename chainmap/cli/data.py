@@ -326,11 +326,16 @@ def stats(
         table.add_row(key, f"{counts[key]:,}")
     console.print(table)
     if chains:
+        from chainmap.rules import region_full_name
+
         listing = RichTable(title="Chains")
         for column in ("chain_id", "name", "region"):
             listing.add_column(column)
         for chain in chains:
-            listing.add_row(chain.chain_id, chain.name, chain.region_code or "national")
+            code = chain.region_code
+            name = region_full_name(code) if code else None
+            shown = f"{name}\n{code}" if name else code or "national"  # name, code below
+            listing.add_row(chain.chain_id, chain.name, shown)
         console.print(listing)
 
 
