@@ -81,7 +81,7 @@ def ledger_rows() -> list[list[Any]]:
         ],
         [
             3,
-            MOTOR,
+            f"{MOTOR[:4]} {MOTOR[4:10]}-{MOTOR[10:]}",  # typed with a space and a hyphen
             "昆山示例电机有限公司",
             "320583",
             "C3812",
