@@ -461,3 +461,29 @@ def test_an_excel_97_2003_workbook_is_read_too(tmp_path: Path) -> None:
         counts = store.stats()
     assert (counts["enterprises"], counts["chains"], counts["certificates"]) == (5, 1, 3)
     assert counts["members"] == 5  # every row got the merged chain name
+
+
+def test_a_generated_dataset_written_as_a_ledger_imports_to_the_same_firms_and_links(
+    tmp_path: Path,
+) -> None:
+    from chainmap.samples import generate_dataset
+    from chainmap.samples.ledger import write_ledger_workbook
+
+    data = tmp_path / "data"
+    generate_dataset(data, enterprises=600, chains=3, seed=5)
+    book = tmp_path / "台账示例.xlsx"
+    rows = write_ledger_workbook(data, book, seed=5)
+    from_csv, from_ledger = tmp_path / "csv.db", tmp_path / "ledger.db"
+    assert import_into(f"sqlite:///{from_csv}", data).exit_code == 0
+    result = import_into(f"sqlite:///{from_ledger}", book)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(from_csv) as a, sqlite3.connect(from_ledger) as b:
+        for sql in (
+            "SELECT uscc, name, region_code, industry_code, employees, revenue, assets"
+            " FROM enterprises",
+            "SELECT supplier, customer, product, share, annual_value FROM supply",
+        ):
+            assert sorted(a.execute(sql)) == sorted(b.execute(sql)), sql
+        (members,) = b.execute("SELECT count(*) FROM members").fetchone()
+        (chains,) = b.execute("SELECT count(*) FROM chains").fetchone()
+    assert (members, chains) == (rows, 3)

@@ -13,8 +13,10 @@ A unit typed with a value wins over the unit in the column's header: "500元" in
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 from chainmap.errors import RuleViolation
@@ -77,12 +79,17 @@ def is_none_word(value: Any) -> bool:
 
 def _split(
     value: Any, what_en: str, what_zh: str, forms: tuple[str, str]
-) -> tuple[float, int, str | None]:
-    """(number, multiplier, unit typed) of a cell; raise with the expected forms otherwise."""
+) -> tuple[Decimal, int, str | None]:
+    """(number, multiplier, unit typed) of a cell; raise with the expected forms otherwise.
+
+    The number is a Decimal, so that a unit converts exactly as written: 40.88% is the float
+    nearest 0.4088, not 40.88 / 100."""
     if isinstance(value, bool):
         raise RuleViolation("number_format", f"{what_en}: {value!r} is not a number")
     if isinstance(value, int | float):
-        return float(value), 1, None
+        if not math.isfinite(value):
+            raise RuleViolation("number_format", f"{what_en}: {value!r} is not a number")
+        return Decimal(repr(value)), 1, None
     text = _SEPARATORS.sub("", clean_text(str(value)))
     match = _QUANTITY.match(text)
     if match is None:
@@ -93,7 +100,7 @@ def _split(
             f"{what_zh}“{shown}”不是数字；请写成 {forms[1]}",
         )
     number, multiplier, unit = match.groups()
-    return float(number), _MULTIPLIER[multiplier], unit
+    return Decimal(number), _MULTIPLIER[multiplier], unit
 
 
 def count(value: Any) -> int:
@@ -112,7 +119,7 @@ def count(value: Any) -> int:
             f"人数“{value}”带有单位 {unit}；请填人数，例如 85人",
         )
     total = number * multiplier
-    if not total.is_integer():
+    if total != total.to_integral_value():
         raise RuleViolation(
             "number_whole",
             f"head count {value!r} is not a whole number of people",
@@ -139,8 +146,8 @@ def money(value: Any) -> float:
             f"金额“{value}”带有单位 {unit}；请按万元填写，例如 1200 或 1.2万",
         )
     if unit is None and multiplier == 1:
-        return number  # a bare number: 万元 already
-    return number * multiplier / 10_000
+        return float(number)  # a bare number: 万元 already
+    return float(number * multiplier / 10_000)
 
 
 def share(value: Any) -> float:
@@ -156,7 +163,7 @@ def share(value: Any) -> float:
             f"share {value!r} must be a fraction or a percentage, e.g. 0.4 or 40%",
             f"占比“{value}”应为小数或百分数，例如 0.4 或 40%",
         )
-    return number / 100 if unit else number
+    return float(number / 100 if unit else number)
 
 
 def quantity(column: str, value: Any, header_factor: float) -> float | int:
@@ -172,8 +179,10 @@ def quantity(column: str, value: Any, header_factor: float) -> float | int:
     reader = {"employees": count, "share": share}.get(column, money)
     number, multiplier, unit = _split(value, column, column, ("a number", "数字"))
     if multiplier == 1 and unit is None:
-        scaled = number * header_factor
-        return int(scaled) if reader is count and scaled.is_integer() else scaled
+        scaled = number * Decimal(repr(header_factor))
+        if reader is count and scaled == scaled.to_integral_value():
+            return int(scaled)
+        return float(scaled)
     return reader(value)
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from chainmap.rules.values import money
+
 __all__ = ["LEDGER_HEADERS", "SUPPLY_HEADERS", "write_ledger_workbook"]
 
 LEDGER_HEADERS = (
@@ -90,19 +92,22 @@ def _tiers(
 
 
 def _messy_number(rng: random.Random, value: str, unit: str) -> Any:
-    """A number as a person may type it: 85, 85人, １２０, 1.2万 (in a 万元 column: 1.2 万元)."""
+    """A number as a person may type it: 85, 85人, １２０, 3.2亿 (in a 万元 column: 32,000 万元),
+    1,234.5; every form reads back to the same number."""
     if not value:
         return None
     number = float(value)
     pick = rng.random()
+    plain = int(number) if number.is_integer() else number
     if pick < 0.6:
-        return int(number) if number.is_integer() else number
+        return plain
     if pick < 0.75 and unit == "人":
         return f"{int(number)}人"
     if pick < 0.85:
-        return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in f"{number:g}")
+        return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in str(plain))
     if unit == "万元" and number >= 10_000:
-        return f"{number / 10_000:g}亿"
+        typed = f"{number / 10_000:.12g}亿"
+        return typed if money(typed) == number else plain
     return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
