@@ -344,8 +344,9 @@ def _certificate(check: _Check, label: str, row: int, item: Certificate) -> None
                 row,
                 "body",
                 item.body,
-                "certification body not in bodies; recorded under this name",
+                "certification body not in bodies; recorded under this name (said once per body)",
                 Severity.WARNING,
+                zh="认证机构不在机构名录中，按此名称登记（每个机构只提示一次）",
             )
         )
     record = (
