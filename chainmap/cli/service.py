@@ -87,11 +87,19 @@ def token_create(
 
     with open_store(_store_url(store)) as opened:
         token, row = issue_token(opened, role, name, region, enterprise)
-    scope = ", ".join(row.regions) or row.enterprise or "everything"
+    scope = ", ".join(_named(r) for r in row.regions) or row.enterprise or "everything"
     err_console.print(
         f"token {row.token_id} ({row.role}: {scope}) for {row.name}:", highlight=False
     )
     sys.stdout.write(token + "\n")
+
+
+def _named(prefix: str) -> str:
+    """A region prefix with its name: ``3205 苏州市``."""
+    from chainmap.rules import region_name
+
+    name = region_name(prefix)
+    return f"{prefix} {name}" if name else prefix
 
 
 @token_app.command("list")
@@ -119,7 +127,7 @@ def token_list(
             r.token_id,
             escape(r.name),
             r.role,
-            ",".join(r.regions),
+            ", ".join(_named(code) for code in r.regions),
             r.enterprise or "",
             r.created_at,
             r.revoked_at or "",
