@@ -13,30 +13,17 @@ from typing import Any
 
 from sample_chain import make_uscc
 
+from chainmap.samples.ledger import LEDGER_HEADERS
+
 LEADER = make_uscc(101)  # 链主: 苏州示例汽车有限公司
 BATTERY = make_uscc(102, "320506")  # 一级供应商
 MOTOR = make_uscc(103, "320583")  # 一级供应商
 CELLS = make_uscc(104, "340100")  # 二级供应商
 DEALER = make_uscc(105, "320505")  # 下游客户
 
-HEADERS = [
-    "序号",
-    "统一社会信用代码",
-    "企业名称",
-    "所属区划",
-    "行业代码",
-    "从业人员（人）",
-    "营业收入（万元）",
-    "资产总额（万元）",
-    "所属产业链",
-    "产业链环节",
-    "链级",
-    "认证证书编号",
-    "认证机构",
-    "证书状态",
-    "发证日期",
-    "有效期至",
-]
+HEADERS = list(
+    LEDGER_HEADERS
+)  # 序号, 统一社会信用代码, 企业名称 ... 有效期至, as the sample ledger
 CHAIN = "新能源汽车产业链"
 
 

@@ -49,6 +49,14 @@ def problems(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def revenue_of(db: Path, uscc: str) -> float:
+    with sqlite3.connect(db) as con:
+        (revenue,) = con.execute(
+            "SELECT revenue FROM enterprises WHERE uscc = ?", (uscc,)
+        ).fetchone()
+    return float(revenue)
+
+
 def import_into(url: str, *args: str | Path) -> Any:
     return run("import", *args, "--store", url)
 
@@ -264,11 +272,7 @@ def test_headers_in_yuan_are_converted_to_wan_yuan(tmp_path: Path) -> None:
     db = tmp_path / "x.db"
     result = import_into(f"sqlite:///{db}", book)
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(db) as con:
-        (revenue,) = con.execute(
-            "SELECT revenue FROM enterprises WHERE uscc = ?", (MOTOR,)
-        ).fetchone()
-    assert revenue == 6800
+    assert revenue_of(db, MOTOR) == 6800
 
 
 def test_a_unit_that_does_not_fit_its_column_is_an_error(tmp_path: Path) -> None:
@@ -386,11 +390,7 @@ def test_headers_with_line_breaks_remarks_and_marks_are_read(tmp_path: Path) -> 
     db = tmp_path / "x.db"
     result = import_into(f"sqlite:///{db}", book)
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(db) as con:
-        (revenue,) = con.execute(
-            "SELECT revenue FROM enterprises WHERE uscc = ?", (MOTOR,)
-        ).fetchone()
-    assert revenue == 6800
+    assert revenue_of(db, MOTOR) == 6800
 
 
 def test_a_currency_in_a_header_is_refused_not_taken_for_wan_yuan(tmp_path: Path) -> None:

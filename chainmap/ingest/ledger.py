@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainmap.ingest.problems import Problem
+from chainmap.ingest.tables import SPECS
 from chainmap.ingest.workbook import NOTE, ORIGIN, Origin
 from chainmap.rules.values import clean_text, is_none_word, yes_no
 
@@ -47,29 +48,10 @@ __all__ = [
 #: the standard of a ledger's certificates when the ledger has no standard column
 DEFAULT_STANDARD = "GB/T 19001-2016"
 
-_ENTERPRISE = (
-    "uscc",
-    "name",
-    "region_code",
-    "industry_code",
-    "employees",
-    "revenue",
-    "assets",
-    "size",
-    "maturity",
-)
-_CERTIFICATE = (
-    "cert_no",
-    "standard",
-    "body",
-    "status",
-    "issued_on",
-    "expires_on",
-    "last_audit_on",
-    "status_since",
-    "scope",
-    "grade",
-)
+_COLUMNS = {spec.name: spec.columns for spec in SPECS}
+#: the columns of a ledger row that describe the firm, and its certificate
+_ENTERPRISE = _COLUMNS["enterprises"]
+_CERTIFICATE = tuple(c for c in _COLUMNS["certificates"] if c != "uscc")
 _LIST = re.compile(r"[、,，;；\n/]+")
 _DIGITS = {
     "一": 1,
