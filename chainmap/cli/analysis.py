@@ -193,7 +193,7 @@ def segments(
         table.add_column(column, justify="right")
     for s in view:
         table.add_row(
-            f"{s.name}\n{s.segment_id}",
+            s.name if s.segment_id == s.name else f"{s.name}\n{s.segment_id}",
             f"{s.firms:,}",
             f"{s.certified:,} ({share(s.coverage)})",
             share(s.exposure_coverage),
