@@ -13,12 +13,19 @@ from pydantic import BaseModel
 from chainmap.analysis import FirmFigures, Weights, analyse_leader, weak_links
 from chainmap.graph import to_digraph
 from chainmap.records import Subgraph
-from chainmap.reports import chain_graph
+from chainmap.reports import chain_graph, leaders_to_analyse
 from chainmap.store import Store
 
 from .cache import Results
 
-__all__ = ["cached_json", "chain_analysis", "tree_analysis", "tree_read"]
+__all__ = [
+    "body_names",
+    "cached_json",
+    "chain_analysis",
+    "chain_figures",
+    "tree_analysis",
+    "tree_read",
+]
 
 
 def chain_analysis(
@@ -49,6 +56,33 @@ def tree_analysis(
         return graph, analyse_leader(graph, leader, day, weights)
 
     return results.get(("tree", store.generation(), leader, depth, day, weights), compute)
+
+
+def chain_figures(
+    results: Results,
+    store: Store,
+    chain_id: str,
+    day: date,
+    weights: Weights,
+    *,
+    tree_of: str | None = None,
+    depth: int = 0,
+    leader: str | None = None,
+) -> tuple[Any, list[FirmFigures]]:
+    """The graph and weak-link figures answers about a chain are made of: a leader's own tree
+    up to ``depth`` tiers (``tree_of``), or the chain with the figures of ``leader`` (all
+    leaders when None). The graph is the cached one: copy it before changing it."""
+    if tree_of is not None:
+        return tree_analysis(results, store, tree_of, depth, day, weights)
+    graph, figures = chain_analysis(results, store, chain_id, day, weights)
+    chosen = set(leaders_to_analyse(graph, chain_id, leader))
+    return graph, [f for f in figures if f.leader in chosen]
+
+
+def body_names(results: Results, store: Store) -> dict[str, str]:
+    """Each certification body's name by its id."""
+    key = ("bodies", store.generation())
+    return results.get(key, lambda: {b.body_id: b.name for b in store.bodies()})
 
 
 def cached_json(

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from pydantic import BaseModel, Field
 
-from chainmap.analysis import FirmFigures
+from chainmap.analysis import REASONS, Certification, FirmFigures
+from chainmap.analysis.certification import certification_reasons
+from chainmap.enums import CertStatus
 from chainmap.records import CertificateRow, ChainRow, EnterpriseRow
 from chainmap.rules import industry_name, region_full_name
+from chainmap.rules.certificates import status_on
 
 __all__ = [
     "Certificate",
+    "CertificationOut",
     "Chain",
     "Enterprise",
     "EnterpriseDetail",
     "EnterprisePage",
     "Health",
     "ImportReport",
+    "Reason",
     "Stats",
     "Tier",
     "Tiers",
     "WeakLink",
     "WeakLinks",
     "WhatIfOut",
+    "firm_certificates",
+    "status_on_day",
 ]
 
 
@@ -104,9 +112,14 @@ class Certificate(BaseModel):
     standard: str
     standard_version: str | None
     body_id: str
+    body_name: str | None = Field(description="the certification body's name; null if unknown")
     status: str = Field(
-        description="valid, suspended, withdrawn (撤销), cancelled (注销), expired or unknown"
+        description="as judged on the day asked (as_of, else today): valid, suspended, "
+        "withdrawn (撤销), cancelled (注销), expired or unknown; a certificate recorded valid "
+        "whose expiry date has passed is expired, one whose status change is dated later "
+        "keeps its earlier status"
     )
+    recorded_status: str = Field(description="the status as the data records it")
     issued_on: date
     expires_on: date = Field(description="有效期至: the last day the certificate is in force")
     scope: str | None
@@ -114,13 +127,15 @@ class Certificate(BaseModel):
     status_since: date | None = Field(None, description="the day the status took effect")
 
     @classmethod
-    def of(cls, row: CertificateRow) -> Certificate:
+    def of(cls, row: CertificateRow, day: date, bodies: Mapping[str, str]) -> Certificate:
         return cls(
             cert_no=row.cert_no,
             standard=row.standard,
             standard_version=row.standard_version,
             body_id=row.body_id,
-            status=row.status,
+            body_name=bodies.get(row.body_id),
+            status=status_on_day(row, day),
+            recorded_status=row.status,
             issued_on=row.issued_on,
             expires_on=row.expires_on,
             scope=row.scope,
@@ -129,19 +144,76 @@ class Certificate(BaseModel):
         )
 
 
+def status_on_day(row: CertificateRow, day: date) -> str:
+    """A certificate's status on ``day``: its status then (a change dated later has not taken
+    effect), and expired once a valid certificate's expiry date has passed."""
+    status = status_on(CertStatus(row.status), row.status_since, day)
+    if status is CertStatus.VALID and day > row.expires_on:
+        return CertStatus.EXPIRED.value
+    return status.value
+
+
+def firm_certificates(
+    rows: Iterable[CertificateRow], day: date, bodies: Mapping[str, str]
+) -> list[Certificate]:
+    """A firm's certificates as judged on ``day``, latest expiry first."""
+    ordered = sorted(rows, key=lambda r: (r.expires_on, r.cert_no), reverse=True)
+    return [Certificate.of(r, day, bodies) for r in ordered]
+
+
+class Reason(BaseModel):
+    code: str = Field(description="the weak-link reason code (docs/analysis.md)")
+    zh: str
+    en: str
+
+
+class CertificationOut(BaseModel):
+    """A firm's certification on a day, the certificate it comes from, and why (the state and
+    reasons of docs/analysis.md, as the weak links judge them)."""
+
+    state: str = Field(
+        description="valid, expiring, suspended, expired, cancelled, withdrawn or none"
+    )
+    certificate: Certificate | None = Field(
+        description="the certificate that decides the state: the one in force expiring last, "
+        "else the latest issued; null for none"
+    )
+    audit_due: date | None = Field(
+        description="for a certificate in force, the last day of its next surveillance audit"
+    )
+    reasons: list[Reason] = Field(description="why the state is a risk; empty when valid")
+
+    @classmethod
+    def of(cls, found: Certification, day: date, bodies: Mapping[str, str]) -> CertificationOut:
+        cert = found.certificate
+        return cls(
+            state=found.state.value,
+            certificate=None if cert is None else Certificate.of(cert, day, bodies),
+            audit_due=found.audit_due,
+            reasons=[
+                Reason(code=c, zh=REASONS[c][0], en=REASONS[c][1])
+                for c in certification_reasons(found)
+            ],
+        )
+
+
 class EnterpriseDetail(Enterprise):
-    certificates: list[Certificate]
+    certificates: list[Certificate] = Field(
+        description="every certificate of the firm, as judged on the day asked, latest first"
+    )
     suppliers: list[Enterprise] = Field(description="direct suppliers the caller may see")
     customers: list[Enterprise] = Field(description="direct customers the caller may see")
 
 
 class Tier(Enterprise):
     tier: int = Field(description="0 the leader, 1, 2 ... its suppliers, -1 a direct customer")
+    certification: CertificationOut
 
 
 class Tiers(BaseModel):
     leader: str
     depth: int
+    as_of: date = Field(description="the day certificates are judged on")
     firms: list[Tier]
 
 

@@ -14,7 +14,7 @@ from chainmap.store import Store
 from .cache import Results
 from .computed import tree_read
 
-__all__ = ["Bounds", "bounds_of", "leader_tree", "led_chains", "visible_firms"]
+__all__ = ["Bounds", "bounds_of", "leader_tree", "led_chains", "narrowed", "visible_firms"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,25 @@ def bounds_of(caller: Principal, store: Store, depth: int, results: Results) -> 
         assert caller.enterprise is not None
         return Bounds(firms=leader_tree(results, store, caller.enterprise, depth))
     return Bounds(regions=caller.regions)
+
+
+def narrowed(
+    bounds: tuple[str, ...] | None, asked: tuple[str, ...] | None
+) -> tuple[str, ...] | None:
+    """The region prefixes both within ``bounds`` and among ``asked`` (None: no bound); an empty
+    tuple when they have none in common.
+
+    >>> narrowed(("32",), ("3205", "34"))
+    ('3205',)
+    >>> narrowed(("3205",), ("32",)), narrowed(None, ("34",)), narrowed(("32",), None)
+    (('3205',), ('34',), ('32',))
+    """
+    if asked is None or bounds is None:
+        return asked if bounds is None else bounds
+    common = {
+        a if a.startswith(b) else b
+        for a in asked
+        for b in bounds
+        if a.startswith(b) or b.startswith(a)
+    }
+    return tuple(sorted(common))

@@ -116,8 +116,21 @@ MATRIX = {
     "/chains/C1/weak-links": {"admin": 200, "reg32": 200, "leader1": 200, "analyst32": 200},
     "/chains/C1/segments": {"admin": 200, "reg32": 200, "leader1": 403, "analyst32": 200},
     f"/chains/C1/what-if?fail={A1}": {"admin": 200, "reg32": 200, "leader1": 403, "analyst32": 200},
-    "/chains/C1/plan": {"admin": 200, "reg32": 403, "leader1": 200, "analyst32": 403},
-    "/chains/C1/batches": {"admin": 200, "reg32": 403, "leader1": 200, "analyst32": 403},
+    # a regulator: the plans of chains within its regions (C1 is Suzhou's, not Anhui's)
+    "/chains/C1/plan": {
+        "admin": 200,
+        "reg32": 200,
+        "reg34": 403,
+        "leader1": 200,
+        "analyst32": 403,
+    },
+    "/chains/C1/batches": {
+        "admin": 200,
+        "reg32": 200,
+        "reg34": 403,
+        "leader1": 200,
+        "analyst32": 403,
+    },
     "/atlases/region/32": {"admin": 200, "reg32": 200, "leader1": 404, "analyst32": 403},
     f"/atlases/leader/{L1}": {"admin": 200, "reg32": 404, "leader1": 200, "analyst32": 403},
     "/atlases/chain/C1": {"admin": 200, "reg32": 404, "leader1": 404, "analyst32": 403},

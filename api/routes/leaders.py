@@ -1,5 +1,6 @@
-"""A leader's supplier tiers and direct customers. A leader sees its own only; a regulator the
-firms of the tree within its regions, when the leader itself is."""
+"""A leader's supplier tiers and direct customers, each firm with its certificate as judged on
+the day and why. A leader sees its own only; a regulator the firms of the tree within its
+regions, when the leader itself is."""
 
 from __future__ import annotations
 
@@ -7,42 +8,60 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from chainmap.access import Role
+from chainmap.analysis import certification
+from chainmap.records import CertificateRow
 
-from ..computed import cached_json, tree_read
-from ..deps import ResultsDep, SettingsDep, StoreDep, TiersCaller
-from ..schemas import Enterprise, Tier, Tiers
-from ..scope import bounds_of, visible_firms
-from .enterprises import USCC, not_found
+from ..computed import body_names, cached_json, tree_read
+from ..deps import BoundsDep, LeaderDep, ResultsDep, SettingsDep, StoreDep, TiersCaller, WeightsDep
+from ..errors import missing
+from ..params import AsOf
+from ..schemas import CertificationOut, Enterprise, Tier, Tiers
+from ..scope import visible_firms
 
 router = APIRouter(tags=["leaders"])
 
 
 @router.get(
     "/leaders/{uscc}/tiers",
-    summary="A leader's supplier tiers and direct customers",
+    summary="A leader's supplier tiers and direct customers, with their certificates",
     response_model=Tiers,
 )
 def tiers(
-    uscc: USCC,
-    caller: TiersCaller,
+    _: TiersCaller,
+    leader: LeaderDep,
     store: StoreDep,
     settings: SettingsDep,
     results: ResultsDep,
+    bounds: BoundsDep,
+    weights: WeightsDep,
+    day: AsOf,
     depth: Annotated[int, Query(ge=1, le=10, description="tiers of suppliers")] = 3,
 ) -> Response:
-    if caller.role is Role.LEADER and caller.enterprise != uscc:
-        raise not_found(uscc)
     depth = min(depth, settings.max_depth)
-    bounds = bounds_of(caller, store, settings.max_depth, results)
 
     def build() -> Tiers:
-        read = tree_read(results, store, uscc, depth)
+        read = tree_read(results, store, leader, depth)
         visible = visible_firms(store, bounds, read.tiers)
-        if not any(row.uscc == uscc for row in visible):
-            raise not_found(uscc)
-        firms = [Tier(**Enterprise.of(r).model_dump(), tier=read.tiers[r.uscc]) for r in visible]
+        if not any(row.uscc == leader for row in visible):
+            raise missing("enterprise", leader)
+        held: dict[str, list[CertificateRow]] = {}
+        for cert in read.certificates:
+            held.setdefault(cert.uscc, []).append(cert)
+        names = body_names(results, store)
+        expiring = weights.thresholds.expiring_days
+        firms = [
+            Tier(
+                **Enterprise.of(r).model_dump(),
+                tier=read.tiers[r.uscc],
+                certification=CertificationOut.of(
+                    certification(held.get(r.uscc, ()), day, expiring),
+                    day,
+                    names,
+                ),
+            )
+            for r in visible
+        ]
         firms.sort(key=lambda t: (t.tier < 0, t.tier, t.uscc))
-        return Tiers(leader=uscc, depth=depth, firms=firms)
+        return Tiers(leader=leader, depth=depth, as_of=day, firms=firms)
 
-    return cached_json(results, store, ("tiers", uscc, depth, bounds.key), build)
+    return cached_json(results, store, ("tiers", leader, depth, day, weights, bounds.key), build)

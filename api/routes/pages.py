@@ -1,18 +1,20 @@
-"""Plans (一链一策) and atlases (强链图谱), as the CLI writes them.
+"""Plans (一链一策), batches (联合认证) and atlases (强链图谱), as the CLI writes them.
 
-A leader's plan is computed on its own tree; an admin's on the chain. Atlases: an admin may
-draw any; a regulator the atlas of a region within its own; a leader its own supplier tiers."""
+A leader's plan and batches are computed on its own tree; an admin's on the chain; a
+regulator's on a chain of its regions, whole, or on a national chain's firms within its
+regions (:func:`api.permissions.plan_reach`). Atlases: an admin may draw any; a regulator the
+atlas of a region within its own; a leader its own supplier tiers."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from chainmap.access import Principal, Role
-from chainmap.analysis import load_weights
+from chainmap.access import Principal
+from chainmap.analysis import FirmFigures, Weights
 from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store
 from chainmap.config import Settings
 from chainmap.enums import Lang, PlanFormat
@@ -23,17 +25,57 @@ from chainmap.reports import batch_rows, json_text
 from chainmap.rules import region_name
 from chainmap.store import Store
 
-from ..deps import AtlasesCaller, PlansCaller, ResultsDep, SettingsDep, StoreDep
-from .analysis import ChainId, chain_figures
-from .enterprises import USCC
+from ..cache import Results
+from ..computed import chain_figures
+from ..deps import (
+    AtlasesCaller,
+    PlanChain,
+    PlanChainDep,
+    PlansCaller,
+    ResultsDep,
+    SettingsDep,
+    StoreDep,
+    WeightsDep,
+)
+from ..errors import missing
+from ..params import USCC, AsOf, ChainId
+from ..permissions import PlanReach, may_draw
 
 router = APIRouter(tags=["plans and atlases"])
 
 _HTML = {"content": {"text/html": {}}, "description": "one self-contained HTML page"}
 
 
-def _missing(what: str) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{what} not found")
+def _planned(
+    caller: Principal,
+    asked: PlanChain,
+    store: Store,
+    settings: Settings,
+    results: Results,
+    day: date,
+    weights: Weights,
+) -> tuple[Any, list[FirmFigures]]:
+    """The graph and figures a plan or batches are made of, as far as the caller reaches."""
+    chain_id = asked.chain.chain_id
+    if asked.reach is PlanReach.TREE:
+        graph, figures = chain_figures(
+            results,
+            store,
+            chain_id,
+            day,
+            weights,
+            tree_of=caller.enterprise,
+            depth=settings.max_depth,
+        )
+        graph = graph.copy()  # the plan names its chain; the cached tree stays as read
+        graph.graph["chains"] = [asked.chain]
+        return graph, figures
+    graph, figures = chain_figures(results, store, chain_id, day, weights)
+    if asked.reach is PlanReach.REGIONS:  # a national chain: the firms within the regions
+        kept = [u for u, a in graph.nodes(data=True) if caller.in_regions(a.get("region_code", ""))]
+        graph = graph.subgraph(kept + [u for u in graph.graph.get("leaders", []) if u in graph])
+        figures = [f for f in figures if caller.in_regions(f.region_code)]
+    return graph, figures
 
 
 @router.get(
@@ -42,21 +84,20 @@ def _missing(what: str) -> HTTPException:
     responses={200: {"content": {"application/json": {}, "text/markdown": {}, "text/html": {}}}},
 )
 def plan(
-    chain_id: ChainId,
     caller: PlansCaller,
+    asked: PlanChainDep,
     store: StoreDep,
     settings: SettingsDep,
     results: ResultsDep,
-    format: Annotated[PlanFormat, Query()] = PlanFormat.json,
+    weights: WeightsDep,
+    day: AsOf,
+    format: Annotated[
+        PlanFormat, Query(description="json, md (Markdown) or html")
+    ] = PlanFormat.json,
     lang: Annotated[Lang, Query()] = Lang.zh,
-    as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
 ) -> Response:
-    weights, rules, measures = load_weights(settings.weights), load_planning(), load_measures()
-    day = as_of or date.today()
-    graph, figures = chain_figures(caller, store, settings, results, chain_id, day, weights)
-    if caller.role is Role.LEADER:  # the plan names its chain; the cached tree stays as read
-        graph = graph.copy()
-        graph.graph["chains"] = [c for c in store.chains() if c.chain_id == chain_id]
+    rules, measures = load_planning(), load_measures()
+    graph, figures = _planned(caller, asked, store, settings, results, day, weights)
     bodies = body_capacities(store.bodies(), rules)
     built = plan_for(graph, figures, day, weights, rules, bodies, measures)
     if format is PlanFormat.json:
@@ -66,34 +107,22 @@ def plan(
     return Response(render_html(built, measures, lang.value), media_type="text/html")
 
 
-def _page(
-    caller: Principal,
-    store: Store,
-    settings: Settings,
-    kind: AtlasKind,
-    key: str,
-    options: AtlasOptions,
-) -> Response:
-    from chainmap.visualizations import render_atlas
-
-    if caller.role is Role.REGULATOR:
-        allowed = kind is AtlasKind.REGION and any(key.startswith(p) for p in caller.regions)
-    else:
-        allowed = caller.role is Role.ADMIN or (
-            kind is AtlasKind.LEADER and key == caller.enterprise
-        )
-    if not allowed:
-        raise _missing(f"{kind} {key}")
-    request = AtlasRequest(
-        kind=kind,
-        key=key,
-        as_of=options.as_of or date.today(),
-        lang=options.lang.value,
-        industry=options.industry,
-        depth=min(options.depth, settings.max_depth),
-    )
-    drawn = atlas_from_store(store, request, load_weights(settings.weights))
-    return Response(render_atlas(drawn), media_type="text/html")
+@router.get("/chains/{chain_id}/batches", summary="Joint-certification batches (联合认证)")
+def batches(
+    caller: PlansCaller,
+    asked: PlanChainDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    results: ResultsDep,
+    weights: WeightsDep,
+    day: AsOf,
+) -> list[dict[str, Any]]:
+    """Batches of the chain's firms to certify, each given whole to a body with room for it, and
+    the chain's coverage before and after; a leader's over its own tree, a regulator's over a
+    national chain's firms within its regions."""
+    rules = load_planning()
+    _, figures = _planned(caller, asked, store, settings, results, day, weights)
+    return batch_rows(figures, rules, body_capacities(store.bodies(), rules))
 
 
 class AtlasOptions(BaseModel):
@@ -106,54 +135,78 @@ class AtlasOptions(BaseModel):
 
 
 Options = Annotated[AtlasOptions, Query()]
+_PAGE: dict[str, Any] = {
+    "response_class": Response,
+    "responses": {200: _HTML},
+    "openapi_extra": {"x-formats": ["html"]},
+}
 
 
-@router.get(
-    "/atlases/chain/{chain_id}",
-    summary="A chain's atlas (admins)",
-    response_class=Response,
-    responses={200: _HTML},
-)
+def _page(
+    caller: Principal,
+    store: Store,
+    settings: Settings,
+    weights: Weights,
+    kind: AtlasKind,
+    key: str,
+    options: AtlasOptions,
+) -> Response:
+    from chainmap.visualizations import render_atlas
+
+    if not may_draw(caller, kind, key):
+        raise missing("atlas", f"{kind} {key}")
+    request = AtlasRequest(
+        kind=kind,
+        key=key,
+        as_of=options.as_of or date.today(),
+        lang=options.lang.value,
+        industry=options.industry,
+        depth=min(options.depth, settings.max_depth),
+    )
+    return Response(render_atlas(atlas_from_store(store, request, weights)), media_type="text/html")
+
+
+@router.get("/atlases/chain/{chain_id}", summary="A chain's atlas (admins)", **_PAGE)
 def chain_atlas(
     chain_id: ChainId,
     caller: AtlasesCaller,
     store: StoreDep,
     settings: SettingsDep,
+    weights: WeightsDep,
     options: Options,
 ) -> Response:
-    return _page(caller, store, settings, AtlasKind.CHAIN, chain_id, options)
+    return _page(caller, store, settings, weights, AtlasKind.CHAIN, chain_id, options)
 
 
 @router.get(
-    "/atlases/leader/{uscc}",
-    summary="A leader's supplier tiers (its own for a leader)",
-    response_class=Response,
-    responses={200: _HTML},
+    "/atlases/leader/{uscc}", summary="A leader's supplier tiers (its own for a leader)", **_PAGE
 )
 def leader_atlas(
-    uscc: USCC, caller: AtlasesCaller, store: StoreDep, settings: SettingsDep, options: Options
+    uscc: USCC,
+    caller: AtlasesCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    weights: WeightsDep,
+    options: Options,
 ) -> Response:
-    return _page(caller, store, settings, AtlasKind.LEADER, uscc, options)
+    return _page(caller, store, settings, weights, AtlasKind.LEADER, uscc, options)
 
 
 @router.get(
-    "/atlases/enterprise/{uscc}",
-    summary="One enterprise and its neighbours (admins)",
-    response_class=Response,
-    responses={200: _HTML},
+    "/atlases/enterprise/{uscc}", summary="One enterprise and its neighbours (admins)", **_PAGE
 )
 def enterprise_atlas(
-    uscc: USCC, caller: AtlasesCaller, store: StoreDep, settings: SettingsDep, options: Options
+    uscc: USCC,
+    caller: AtlasesCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    weights: WeightsDep,
+    options: Options,
 ) -> Response:
-    return _page(caller, store, settings, AtlasKind.ENTERPRISE, uscc, options)
+    return _page(caller, store, settings, weights, AtlasKind.ENTERPRISE, uscc, options)
 
 
-@router.get(
-    "/atlases/region/{code}",
-    summary="A region's chains by segment",
-    response_class=Response,
-    responses={200: _HTML},
-)
+@router.get("/atlases/region/{code}", summary="A region's chains by segment", **_PAGE)
 def region_atlas(
     code: Annotated[
         str, Path(pattern=r"^\d{2}(\d{2}){0,2}$", description="province, prefecture or county")
@@ -161,25 +214,9 @@ def region_atlas(
     caller: AtlasesCaller,
     store: StoreDep,
     settings: SettingsDep,
+    weights: WeightsDep,
     options: Options,
 ) -> Response:
     if region_name(code) is None:  # no such region (GB/T 2260, 2023 table or retired)
-        raise _missing(f"region {code}")
-    return _page(caller, store, settings, AtlasKind.REGION, code, options)
-
-
-@router.get("/chains/{chain_id}/batches", summary="Joint-certification batches (联合认证)")
-def batches(
-    chain_id: ChainId,
-    caller: PlansCaller,
-    store: StoreDep,
-    settings: SettingsDep,
-    results: ResultsDep,
-    as_of: Annotated[date | None, Query(description="day certificates are judged on")] = None,
-) -> list[dict[str, Any]]:
-    """Batches of the chain's firms to certify, each given whole to a body with room for it, and
-    the chain's coverage before and after; a leader's over its own tree."""
-    weights, rules = load_weights(settings.weights), load_planning()
-    day = as_of or date.today()
-    _, figures = chain_figures(caller, store, settings, results, chain_id, day, weights)
-    return batch_rows(figures, rules, body_capacities(store.bodies(), rules))
+        raise missing("region", code)
+    return _page(caller, store, settings, weights, AtlasKind.REGION, code, options)

@@ -11,7 +11,7 @@ from chainmap.enums import CertStatus
 from chainmap.records import CertificateRow
 from chainmap.rules.certificates import audit_due, expires_within, status_on
 
-__all__ = ["CertState", "Certification", "certification"]
+__all__ = ["CertState", "Certification", "certification", "certification_reasons"]
 
 
 class CertState(StrEnum):
@@ -112,3 +112,29 @@ def certification(
     if latest is None:
         return Certification(CertState.NONE)
     return Certification(_BY_STATUS[latest_status], latest)
+
+
+_REASONS = {
+    CertState.NONE: "uncertified",
+    CertState.WITHDRAWN: "certificate_withdrawn",
+    CertState.CANCELLED: "certificate_cancelled",
+    CertState.EXPIRED: "certificate_expired",
+    CertState.SUSPENDED: "certificate_suspended",
+    CertState.EXPIRING: "certificate_expiring",
+}
+
+
+def certification_reasons(found: Certification) -> tuple[str, ...]:
+    """Why certification leaves a firm unprotected or at risk, as the weak-link reason codes
+    (:data:`chainmap.analysis.REASONS` labels them): none for a valid certificate whose
+    surveillance is on time.
+
+    >>> certification_reasons(Certification(CertState.EXPIRED))
+    ('certificate_expired',)
+    >>> certification_reasons(Certification(CertState.VALID, surveillance_overdue=True))
+    ('surveillance_overdue',)
+    """
+    found_reasons = [_REASONS[found.state]] if found.state in _REASONS else []
+    if found.surveillance_overdue:
+        found_reasons.append("surveillance_overdue")
+    return tuple(found_reasons)
