@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Any, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
-from chainmap.analysis import REASONS, Certification, FirmFigures
+from chainmap.analysis import REASONS, WEAK_LINK_FIELDS, Certification, FirmFigures
 from chainmap.analysis.certification import certification_reasons
 from chainmap.enums import CertStatus
 from chainmap.records import CertificateRow, ChainRow, EnterpriseRow
@@ -217,45 +218,34 @@ class Tiers(BaseModel):
     firms: list[Tier]
 
 
-class WeakLink(BaseModel):
-    """One firm's figures towards one leader (docs/analysis.md explains each)."""
-
-    leader: str
-    uscc: str
-    name: str
-    segment: str
-    region_code: str
-    region_name: str | None = Field(description=REGION_NAME)
-    industry_code: str
-    industry_name: str | None = Field(description=INDUSTRY_NAME)
-    size: str | None
-    maturity: int | None
-    certification: str
-    cert_no: str | None
-    cert_expires_on: date | None
-    cert_audit_due: date | None = Field(
-        description="the last day of the next surveillance audit of the certificate in force"
-    )
-    exposure: float
-    dominated_count: int
-    dominated_share: float
-    single_point_of_failure: bool
-    single_source: bool
-    sole_supplies: int
-    largest_share: float
-    concentrated: bool
-    concentrated_share: float | None
-    in_loop: bool
-    dependence: float
-    risk: float
-    score: float
-    reasons: list[str]
-    explanation_zh: str
-    explanation_en: str
-
+class _WeakLinkRecord(BaseModel):
     @classmethod
-    def of(cls, figures: FirmFigures) -> WeakLink:
+    def of(cls, figures: FirmFigures) -> Self:
         return cls(**figures.as_dict())  # the row the CLI writes, names and sentences included
+
+
+def _weak_link_model() -> type[_WeakLinkRecord]:
+    """WeakLink's fields are the weak-link record's (WEAK_LINK_FIELDS), declared once beside
+    FirmFigures: the CSV, the workbook and this schema cannot drift apart."""
+    fields: dict[str, Any] = {
+        c.name: (c.annotation, Field(description=c.doc)) for c in WEAK_LINK_FIELDS
+    }
+    return create_model(
+        "WeakLink",
+        __base__=_WeakLinkRecord,
+        __doc__="One firm's figures towards one leader (docs/analysis.md explains each).",
+        __module__=__name__,
+        **fields,
+    )
+
+
+if TYPE_CHECKING:
+
+    class WeakLink(_WeakLinkRecord):
+        """One firm's figures towards one leader (docs/analysis.md explains each)."""
+
+else:
+    WeakLink = _weak_link_model()
 
 
 class WhatIfOut(BaseModel):

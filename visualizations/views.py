@@ -20,6 +20,7 @@ from chainmap.analysis import (
     certification,
     chain_leaders,
     flow_order,
+    is_weak,
     normalised_shares,
 )
 from chainmap.analysis.certification import CertState
@@ -68,7 +69,6 @@ def _facts(
     exposure: dict[str, float] = {}
     for f in figures:
         exposure[f.uscc] = max(exposure.get(f.uscc, 0.0), f.exposure)
-    floor = weights.thresholds.min_score - 1e-9  # the slack weak_links.select allows
     days = weights.thresholds.expiring_days
     facts: dict[str, Facts] = {}
     for uscc in firms:
@@ -77,7 +77,7 @@ def _facts(
             certification=certification(graph.nodes[uscc].get("certificates", ()), as_of, days),
             figure=figure,
             weight=exposure.get(uscc, 0.0),
-            weak=figure is not None and figure.score >= floor,
+            weak=figure is not None and is_weak(figure.score, weights.thresholds.min_score),
         )
     return facts
 

@@ -20,9 +20,11 @@ from chainmap.analysis.views import (
 )
 from chainmap.analysis.weak_links import (
     REASONS,
+    WEAK_LINK_FIELDS,
     FirmFigures,
     analyse_leader,
     chain_leaders,
+    is_weak,
     select,
     weak_links,
 )
@@ -30,6 +32,7 @@ from chainmap.analysis.weights import Weights, load_weights
 
 __all__ = [
     "REASONS",
+    "WEAK_LINK_FIELDS",
     "CertState",
     "Certification",
     "Components",
@@ -50,6 +53,7 @@ __all__ = [
     "exposure",
     "flow_order",
     "hhi",
+    "is_weak",
     "load_weights",
     "lost_share",
     "normalised_shares",

@@ -15,7 +15,7 @@ from chainmap.analysis.certification import certification
 from chainmap.analysis.flow import Components, components, cut_off, lost_share
 from chainmap.analysis.structure import hhi
 from chainmap.analysis.upstream import Upstream, upstream
-from chainmap.analysis.weak_links import FirmFigures, chain_leaders
+from chainmap.analysis.weak_links import FirmFigures, chain_leaders, is_weak
 from chainmap.analysis.weights import Weights
 from chainmap.errors import NotFound
 from chainmap.rules.regions import prefecture_key
@@ -101,7 +101,7 @@ def segment_view(
     weak: Counter[str] = Counter()
     for f in figures:
         chain_exposure[f.uscc] += f.exposure / leaders
-        if f.score >= weights.thresholds.min_score - 1e-9:  # the slack select() allows
+        if is_weak(f.score, weights.thresholds.min_score):
             weak[f.uscc] += 1
     members: dict[str, list[str]] = defaultdict(list)
     for uscc, attrs in graph.nodes(data=True):

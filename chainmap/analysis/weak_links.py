@@ -18,27 +18,51 @@ from chainmap.analysis.flow import Components, components, exposure
 from chainmap.analysis.structure import dominance, hhi, single_sourced
 from chainmap.analysis.upstream import Upstream, upstream
 from chainmap.analysis.weights import Weights
+from chainmap.columns import Column, Kind
 from chainmap.rules.industry import industry_name
 from chainmap.rules.regions import region_full_name
 
-__all__ = ["REASONS", "FirmFigures", "analyse_leader", "chain_leaders", "select", "weak_links"]
+__all__ = [
+    "REASONS",
+    "WEAK_LINK_FIELDS",
+    "FirmFigures",
+    "analyse_leader",
+    "chain_leaders",
+    "is_weak",
+    "select",
+    "weak_links",
+]
 
 # thresholds are compared with this slack, so 0.3 / 0.6 counts as the 0.5 it is meant to be
 _EPS = 1e-9
 
+
+def is_weak(score: float, min_score: float) -> bool:
+    """Whether a firm scoring ``score`` is a weak link at ``min_score``: the one test every
+    listing, view, plan and atlas makes, with the slack that lets a score a rounding error
+    below the threshold count."""
+    return score >= min_score - _EPS
+
+
 #: reason codes, in the order they are listed, with their Chinese and English labels
 REASONS: dict[str, tuple[str, str]] = {
-    "uncertified": ("无有效质量管理体系认证证书", "holds no QMS certificate"),
+    "uncertified": ("无有效质量管理体系认证证书", "holds no QMS certificate in force"),
     "certificate_withdrawn": ("认证证书已被撤销", "its certificate was withdrawn"),
     "certificate_cancelled": ("认证证书已注销", "its certificate was cancelled"),
     "certificate_expired": ("认证证书已过期", "its certificate has expired"),
     "certificate_suspended": ("认证证书被暂停", "its certificate is suspended"),
     "certificate_expiring": ("认证证书即将到期", "its certificate expires soon"),
-    "surveillance_overdue": ("监督审核逾期，证书应予暂停", "its surveillance audit is overdue"),
+    "surveillance_overdue": (
+        "监督审核逾期，证书应予暂停",
+        "its surveillance audit is overdue: the certificate is due for suspension",
+    ),
     "single_point_of_failure": ("单点故障", "a single point of failure"),
     "single_source": ("独家供应", "a sole source"),
     "high_exposure": ("链主采购敞口高", "high exposure"),
-    "concentrated": ("采购集中度高", "a concentrated supply"),
+    "concentrated": (
+        "在某客户的集中采购中占比高",
+        "a large share of a concentrated customer's purchases",
+    ),
     "low_maturity": ("质量管理成熟度低", "low QMS maturity"),
 }
 _CERT_REASON = {
@@ -83,6 +107,16 @@ class FirmFigures:
     reasons: tuple[str, ...]
 
     @property
+    def region_name(self) -> str | None:
+        """The region's full name, province first (``None`` for a code the table lacks)."""
+        return region_full_name(self.region_code)
+
+    @property
+    def industry_name(self) -> str | None:
+        """The GB/T 4754-2017 name of the industry code (``None`` for a code the table lacks)."""
+        return industry_name(self.industry_code)
+
+    @property
     def explanation_zh(self) -> str:
         """The reasons as one Chinese sentence, each with its figure."""
         return _explain(self)[0]
@@ -93,21 +127,76 @@ class FirmFigures:
         return _explain(self)[1]
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping (dates as ISO text, reasons as a list, both sentences), with the
-        region's full name and the industry's name beside their codes."""
+        """The record of :data:`WEAK_LINK_FIELDS`, JSON-ready: dates as ISO text, reasons as a
+        list, the region's and industry's names beside their codes, both sentences."""
+        zh, en = _explain(self)
         out: dict[str, Any] = {}
-        for name in self.__slots__:
-            out[name] = getattr(self, name)
-            if name == "region_code":
-                out["region_name"] = region_full_name(self.region_code)
-            elif name == "industry_code":
-                out["industry_name"] = industry_name(self.industry_code)
-        for name in ("cert_expires_on", "cert_audit_due"):
-            day = getattr(self, name)
-            out[name] = day.isoformat() if day else None
-        out["reasons"] = list(self.reasons)
-        out["explanation_zh"], out["explanation_en"] = _explain(self)
+        for field in WEAK_LINK_FIELDS:
+            name = field.name
+            if name == "explanation_zh":
+                out[name] = zh
+            elif name == "explanation_en":
+                out[name] = en
+            else:
+                value = getattr(self, name)
+                if isinstance(value, date):
+                    value = value.isoformat()
+                elif isinstance(value, tuple):
+                    value = list(value)
+                out[name] = value
         return out
+
+
+_REGION_NAME = (
+    "the region's full name, province first: 江苏省苏州市昆山市 (county names repeat across "
+    "provinces); null for a code the GB/T 2260 table lacks"
+)
+_INDUSTRY_NAME = "the GB/T 4754-2017 name (行业名称) of the industry code, e.g. 锂离子电池制造"
+
+#: the weak-link record as every output hands it out, in order: the fields of FirmFigures with
+#: the names beside the codes and the two sentences. The CSV and XLSX columns, their headers and
+#: the API's WeakLink schema come from here (docs/analysis.md explains each field).
+WEAK_LINK_FIELDS: tuple[Column, ...] = (
+    Column("leader", Kind.CODE, "链主统一社会信用代码", "leader USCC"),
+    Column("uscc", Kind.CODE, "统一社会信用代码", "USCC"),
+    Column("name", Kind.TEXT, "企业名称", "name"),
+    Column("segment", Kind.CODE, "环节", "segment"),
+    Column("region_code", Kind.CODE, "行政区划代码", "region code"),
+    Column("region_name", Kind.TEXT, "行政区划", "region", nullable=True, doc=_REGION_NAME),
+    Column("industry_code", Kind.CODE, "行业代码", "industry code"),
+    Column("industry_name", Kind.TEXT, "行业名称", "industry", nullable=True, doc=_INDUSTRY_NAME),
+    Column("size", Kind.TEXT, "企业规模", "size", nullable=True),
+    Column("maturity", Kind.INT, "质量管理成熟度", "QMS maturity", nullable=True),
+    Column("certification", Kind.TEXT, "认证状态", "certification"),
+    Column("cert_no", Kind.CODE, "证书编号", "certificate no.", nullable=True),
+    Column("cert_expires_on", Kind.DATE, "证书有效期至", "certificate expires on", nullable=True),
+    Column(
+        "cert_audit_due",
+        Kind.DATE,
+        "监督审核截止日",
+        "surveillance audit due",
+        nullable=True,
+        doc="the last day of the next surveillance audit of the certificate in force",
+    ),
+    Column("exposure", Kind.FLOAT, "采购敞口", "exposure"),
+    Column("dominated_count", Kind.INT, "必经其的企业数", "dominated firms"),
+    Column("dominated_share", Kind.FLOAT, "必经其的采购份额", "dominated share"),
+    Column("single_point_of_failure", Kind.BOOL, "单点故障", "single point of failure"),
+    Column("single_source", Kind.BOOL, "独家供应", "sole source"),
+    Column("sole_supplies", Kind.INT, "独家供应的采购项数", "sole supplies"),
+    Column("largest_share", Kind.FLOAT, "占客户采购的最大份额", "largest share"),
+    Column("concentrated", Kind.BOOL, "集中采购中占比高", "concentrated"),
+    Column(
+        "concentrated_share", Kind.FLOAT, "集中采购中的份额", "concentrated share", nullable=True
+    ),
+    Column("in_loop", Kind.BOOL, "处于供应环路", "in a supply loop"),
+    Column("dependence", Kind.FLOAT, "依赖度", "dependence"),
+    Column("risk", Kind.FLOAT, "风险度", "risk"),
+    Column("score", Kind.FLOAT, "薄弱评分", "score"),
+    Column("reasons", Kind.LIST, "原因代码", "reasons"),
+    Column("explanation_zh", Kind.TEXT, "原因说明", "explanation (Chinese)"),
+    Column("explanation_en", Kind.TEXT, "原因说明（英文）", "explanation"),
+)
 
 
 def chain_leaders(graph: nx.DiGraph) -> list[str]:
@@ -126,8 +215,8 @@ def _explain(f: FirmFigures) -> tuple[str, str]:
     expires = f.cert_expires_on
     for reason in f.reasons:
         if reason == "uncertified":
-            zh.append("无有效质量管理体系认证证书")
-            en.append("holds no QMS certificate in force")
+            zh.append(REASONS[reason][0])
+            en.append(REASONS[reason][1])
         elif reason == "certificate_expiring":
             zh.append(f"认证证书将于 {expires} 到期")
             en.append(f"its certificate expires on {expires}")
@@ -339,7 +428,7 @@ def select(
     per_leader: dict[str, int] = {}
     chosen: list[FirmFigures] = []
     for f in figures:
-        if f.score < min_score - _EPS:
+        if not is_weak(f.score, min_score):
             continue
         if region and not f.region_code.startswith(region):
             continue

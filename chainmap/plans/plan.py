@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from chainmap.analysis import FirmFigures, SegmentFigures, Weights, certification, segment_view
-from chainmap.analysis.weak_links import chain_leaders
+from chainmap.analysis.weak_links import chain_leaders, is_weak
 from chainmap.plans.joint import (
     Batch,
     Body,
@@ -245,7 +245,7 @@ def build_plan(
         if f.uscc not in best or f.score > best[f.uscc].score:
             best[f.uscc] = f
     ranked = sorted(best.values(), key=lambda f: (-f.score, f.uscc))
-    weak = [f for f in ranked if f.score >= weights.thresholds.min_score - 1e-9][:top]
+    weak = [f for f in ranked if is_weak(f.score, weights.thresholds.min_score)][:top]
     segments = segment_view(graph, figures, as_of, weights)
     now = coverage(figures)
     problems = _problems(graph, best, segments, now, target)
