@@ -72,11 +72,12 @@ def run_demo(
     as it is), ``模板.xlsx`` (the template a bureau fills in) and ``summary.json``.
     """
     from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store, write_page
+    from chainmap.exports import write_export
     from chainmap.ingest.template import write_template
     from chainmap.plans import body_capacities, load_measures, load_planning
     from chainmap.plans.plan import plan_for
     from chainmap.plans.render import render_markdown
-    from chainmap.reports import WEAK_LINK_COLUMNS, csv_text, figures_rows
+    from chainmap.reports import WEAK_LINKS, figures_rows
     from chainmap.samples.ledger import write_ledger_workbook
     from chainmap.visualizations import chain_atlas, render_atlas
 
@@ -139,9 +140,7 @@ def run_demo(
                 request = AtlasRequest(AtlasKind.LEADER, leader, as_of)
                 page = render_atlas(atlas_from_store(store, request, weights))
                 write_page(page, atlas_dir / f"{chain.chain_id}.leader-{leader}.html")
-            (weak_dir / f"{chain.chain_id}.csv").write_text(
-                csv_text(figures_rows(weak), WEAK_LINK_COLUMNS), encoding="utf-8-sig"
-            )
+            write_export(weak_dir / f"{chain.chain_id}.csv", figures_rows(weak), WEAK_LINKS, "csv")
             rows.append(
                 ChainSummary(
                     chain.chain_id,

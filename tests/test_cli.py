@@ -123,7 +123,7 @@ def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
             ],
         )
         assert listed.exit_code == 0, listed.output
-        assert raw.decode("utf-8-sig") == listed.stdout
+        assert raw == listed.stdout_bytes  # the same bytes, BOM and all
         assert raw.decode("utf-8-sig").count("\n") == chain["weak_links"] + 1
     assert f"chainmap weak-links --chain {summary['chains'][0]['chain_id']}" in result.output
     # and each chain's plan in both languages, as `chainmap plan` writes it

@@ -306,7 +306,7 @@ def test_joint_cert_command_on_the_hand_built_chain(
         ("汽车制造业", "江苏省苏州市"),
         ("电气机械和器材制造业", "江苏省苏州市"),
     ]
-    text = run_ok([*args, "--format", "csv"])
+    text = run_ok([*args, "--format", "csv"]).removeprefix("\ufeff")  # UTF-8 with BOM
     doc = (Path(__file__).resolve().parents[1] / "docs" / "plans.md").read_text(encoding="utf-8")
     assert "\n".join(text.splitlines()[:3]) in doc  # the example docs/plans.md prints
     flat = list(csv.DictReader(io.StringIO(text)))

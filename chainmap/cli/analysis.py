@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,13 +17,16 @@ if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not a
 from chainmap.cli.base import (
     AsOfOption,
     ChainOption,
-    OutputFormat,
+    FormatOption,
+    LangOption,
+    OutOption,
     ReportFormat,
     StoreOption,
     WeightsOption,
     _as_of,
     _comma_list,
-    _emit,
+    _export,
+    _need_out,
     _progress,
     _read_chain,
     _short,
@@ -75,16 +77,12 @@ def weak_links_(
         ),
     ] = None,
     weights: WeightsOption = None,
-    format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = (
-        ReportFormat.table
-    ),
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the table's reasons.")] = (
-        Lang.zh
-    ),
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write json/csv to this file instead.", show_default=False),
-    ] = None,
+    format: FormatOption = ReportFormat.table,
+    lang: Annotated[
+        Lang,
+        typer.Option("--lang", help="Language of the table's reasons and the workbook's headers."),
+    ] = Lang.zh,
+    out: OutOption = None,
     store: StoreOption = None,
 ) -> None:
     """List a chain's **weak links** (薄弱环节), highest score first, leader by leader.
@@ -95,14 +93,9 @@ def weak_links_(
     under each. docs/analysis.md explains every column.
     """
     from chainmap.analysis import select, weak_links
-    from chainmap.reports import (
-        WEAK_LINK_COLUMNS,
-        csv_text,
-        figures_rows,
-        json_text,
-        leaders_to_analyse,
-    )
+    from chainmap.reports import WEAK_LINKS, figures_rows, leaders_to_analyse
 
+    _need_out(format, out)
     sizes = _sizes(size)
     graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
@@ -116,11 +109,8 @@ def weak_links_(
         sizes=sizes,
         top=top,
     )
-    if format is ReportFormat.json:
-        _emit(json_text(figures_rows(rows)), out)
-        return
-    if format is ReportFormat.csv:
-        _emit(csv_text(figures_rows(rows), WEAK_LINK_COLUMNS), out, bom=True)
+    if format is not ReportFormat.table:
+        _export(figures_rows(rows), WEAK_LINKS, format, out, lang.value)
         return
     names = {u: graph.nodes[u].get("name", "") for u in leaders}
     for lead in leaders:
@@ -160,26 +150,23 @@ def segments(
     chain: ChainOption,
     as_of: AsOfOption = None,
     weights: WeightsOption = None,
-    format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = (
-        ReportFormat.table
-    ),
+    format: FormatOption = ReportFormat.table,
+    out: OutOption = None,
+    lang: LangOption = Lang.zh,
     store: StoreOption = None,
 ) -> None:
     """Show each **segment** (环节) of a chain, in the order goods flow: firms, certification
     coverage by count and by exposure, weak links, single-sourced purchases, alternatives per
     purchase and concentration (HHI)."""
-    from chainmap.analysis import SegmentFigures, segment_view, weak_links
-    from chainmap.reports import csv_text, json_text
+    from chainmap.analysis import segment_view, weak_links
+    from chainmap.reports import SEGMENTS
 
+    _need_out(format, out)
     graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
     view = segment_view(graph, weak_links(graph, day, chosen), day, chosen)
-    rows = [s.as_dict() for s in view]
-    if format is ReportFormat.json:
-        sys.stdout.write(json_text(rows))
-        return
-    if format is ReportFormat.csv:
-        sys.stdout.write(csv_text(rows, SegmentFigures.__slots__))
+    if format is not ReportFormat.table:
+        _export([s.as_dict() for s in view], SEGMENTS, format, out, lang.value)
         return
 
     def share(x: float | None) -> str:
@@ -217,16 +204,17 @@ def what_if_(
             show_default=False,
         ),
     ],
-    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
-        OutputFormat.table
-    ),
+    format: FormatOption = ReportFormat.table,
+    out: OutOption = None,
+    lang: LangOption = Lang.zh,
     store: StoreOption = None,
 ) -> None:
     """What each leader of a chain loses if some firms stop supplying: the share of its
     purchases lost (no rerouting) and the firms left with no supply path to it."""
     from chainmap.analysis import what_if
-    from chainmap.reports import chain_graph, json_text, leaders_to_analyse
+    from chainmap.reports import WHAT_IF, chain_graph, leaders_to_analyse
 
+    _need_out(format, out)
     failed = [u.upper() for u in _comma_list(fail)]
     if not failed:
         raise typer.BadParameter("name at least one USCC", param_hint="--fail")
@@ -234,8 +222,8 @@ def what_if_(
         graph = chain_graph(opened, chain)
     leaders_to_analyse(graph, chain, None)  # a chain without a leader: say so
     found = what_if(graph, failed)
-    if format is OutputFormat.json:
-        sys.stdout.write(json_text([w.as_dict() for w in found]))
+    if format is not ReportFormat.table:
+        _export([w.as_dict() for w in found], WHAT_IF, format, out, lang.value)
         return
     table = RichTable(title=f"{chain}: if {', '.join(failed)} stop supplying")
     for column in ("leader", "purchases lost", "firms cut off", "first cut off"):
@@ -263,34 +251,47 @@ def robustness(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random orders.")] = 0,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Also draw the curves into this PNG file.", show_default=False),
+        typer.Option(
+            "--out",
+            help="A .png file: draw the curves into it. Any other file: write the json, csv or "
+            "xlsx into it.",
+            show_default=False,
+        ),
     ] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
-        OutputFormat.table
-    ),
+    format: FormatOption = ReportFormat.table,
+    lang: LangOption = Lang.zh,
     store: StoreOption = None,
 ) -> None:
     """Removal curves: the share of each leader's purchases still supplied as its upstream firms
     are removed in weak-link score order, against random orders (mean of the runs), with the
-    R index (mean of a curve; lower means more fragile)."""
+    R index (mean of a curve; lower means more fragile). CSV and XLSX have a row per point of
+    each leader's curves; JSON also has every random run."""
     from chainmap.analysis import robustness as curves
     from chainmap.analysis import weak_links
-    from chainmap.reports import json_text, leaders_to_analyse
+    from chainmap.reports import ROBUSTNESS, leaders_to_analyse, robustness_rows
 
-    if out is not None and out.suffix.lower() != ".png":
-        raise typer.BadParameter("the plot is written as PNG: name a .png file", param_hint="--out")
+    plot = out if out is not None and out.suffix.lower() == ".png" else None
+    written = out if plot is None else None
+    if written is not None and format is ReportFormat.table:
+        raise typer.BadParameter(
+            "the plot is written as PNG: name a .png file (or give --format json, csv or xlsx "
+            "to write the curves into this file)",
+            param_hint="--out",
+        )
+    _need_out(format, written, " (a .png --out draws the curves)")
     graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
     leaders_to_analyse(graph, chain, None)  # a chain without a leader: say so
     with _progress("removal curves"):
         found = curves(graph, weak_links(graph, day, chosen), runs=runs, points=points, seed=seed)
-    if out is not None:
+    if plot is not None:
         from chainmap.plots import removal_plot
 
-        removal_plot(found, out, title=f"{chain}: removal curves ({day})")
-        err_console.print(f"wrote {out}")
-    if format is OutputFormat.json:
-        sys.stdout.write(json_text([r.as_dict() for r in found]))
+        removal_plot(found, plot, title=f"{chain}: removal curves ({day})")
+        err_console.print(f"wrote {plot}")
+    if format is not ReportFormat.table:
+        document = [r.as_dict() for r in found]
+        _export(robustness_rows(found), ROBUSTNESS, format, written, lang.value, document)
         return
     for r in found:
         table = RichTable(

@@ -25,12 +25,14 @@ from rich.table import Table as RichTable
 from typer.core import TyperGroup
 
 from chainmap.config import get_settings
-from chainmap.errors import ChainmapError, ConfigError, ValidationFailed
+from chainmap.enums import Lang
+from chainmap.errors import ChainmapError, ValidationFailed
 from chainmap.ingest import Problem
 from chainmap.store import open_store
 
 if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not at start-up
     from chainmap.analysis import Weights
+    from chainmap.columns import Table
     from chainmap.records import BodyRow
 
 console = Console()
@@ -175,6 +177,24 @@ class ReportFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
+
+
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        help="table, json, csv (UTF-8 with BOM) or xlsx (needs --out). CSV and XLSX are safe "
+        "to open in Excel or WPS: no text runs as a formula, codes stay text.",
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write json, csv or xlsx to this file.", show_default=False),
+]
+LangOption = Annotated[
+    Lang, typer.Option("--lang", help="Language of the workbook's headers (xlsx).")
+]
 
 
 ChainOption = Annotated[
@@ -265,13 +285,46 @@ def _short(value: float) -> str:
     return f"{100 * value:.2f}%" if value >= 0.0001 else f"{100 * value:.4f}%"
 
 
-def _emit(text: str, out: Path | None, bom: bool = False) -> None:
-    """Print ``text``, or write it to ``out`` (UTF-8; with a BOM for CSV files Excel opens)."""
+def _emit(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it to ``out`` as UTF-8, all or nothing."""
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
-    except OSError as error:
-        raise ConfigError(f"cannot write {out}: {error.strerror}") from None
+    from chainmap.exports import write_atomic
+
+    write_atomic(text.encode("utf-8"), out)
+    err_console.print(f"wrote {out}")
+
+
+def _need_out(format: ReportFormat, out: Path | None, hint: str = "") -> None:
+    """Refuse xlsx without a file to write it to (a workbook is not for a terminal)."""
+    if format is ReportFormat.xlsx and out is None:
+        raise typer.BadParameter(
+            f"xlsx is written to a file: add --out FILE.xlsx{hint}", param_hint="--out"
+        )
+
+
+def _export(
+    rows: Sequence[Any],
+    table: Table,
+    format: ReportFormat,
+    out: Path | None,
+    lang: str = "zh",
+    document: Any = None,
+) -> None:
+    """Hand out ``rows`` as JSON (``document`` when given, else the rows), CSV or XLSX: on
+    stdout, or into ``out`` all or nothing. CSV and XLSX go through :mod:`chainmap.exports`."""
+    from chainmap.exports import csv_bytes, write_export
+    from chainmap.reports import json_text
+
+    if format is ReportFormat.json:
+        _emit(json_text(rows if document is None else document), out)
+        return
+    _need_out(format, out)
+    if out is None:  # CSV on stdout: the same bytes as the file, whatever the console's encoding
+        sys.stdout.flush()
+        sys.stdout.buffer.write(csv_bytes(rows, table))
+        sys.stdout.buffer.flush()
+        return
+    write_export(out, rows, table, format.value, lang=lang)
     err_console.print(f"wrote {out}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -26,9 +25,15 @@ if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not a
     pass
 
 from chainmap.cli.base import (
-    OutputFormat,
+    FormatOption,
+    LangOption,
+    OutOption,
+    ReportFormat,
     StoreOption,
     _bar,
+    _emit,
+    _export,
+    _need_out,
     _print_problems,
     _progress,
     _store_url,
@@ -308,16 +313,22 @@ def template(
 @app.command()
 def stats(
     store: StoreOption = None,
-    format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
-        OutputFormat.table
-    ),
+    format: FormatOption = ReportFormat.table,
+    out: OutOption = None,
+    lang: LangOption = Lang.zh,
 ) -> None:
     """Count what the store holds: enterprises, supply links, certificates, chains, segments, members."""
+    from chainmap.reports import STATS, stats_rows
+
+    _need_out(format, out)
     with open_store(_store_url(store)) as opened:
         counts = opened.stats()
-        chains = opened.chains() if format is OutputFormat.table else []
-    if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(counts, ensure_ascii=False) + "\n")
+        chains = opened.chains() if format is ReportFormat.table else []
+    if format is ReportFormat.json:  # one line, as scripts have read it
+        _emit(json.dumps(counts, ensure_ascii=False) + "\n", out)
+        return
+    if format is not ReportFormat.table:
+        _export(stats_rows(counts), STATS, format, out, lang.value)
         return
     table = RichTable(title="Store contents")
     table.add_column("what")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,12 +17,17 @@ from chainmap.cli.base import (
     AsOfOption,
     CapacityOption,
     ChainOption,
+    FormatOption,
+    LangOption,
+    OutOption,
     PlanningOption,
     ReportFormat,
     StoreOption,
     WeightsOption,
     _as_of,
     _emit,
+    _export,
+    _need_out,
     _read_chain,
     app,
     console,
@@ -38,9 +42,9 @@ def joint_cert(
     planning: PlanningOption = None,
     as_of: AsOfOption = None,
     weights: WeightsOption = None,
-    format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = (
-        ReportFormat.table
-    ),
+    format: FormatOption = ReportFormat.table,
+    out: OutOption = None,
+    lang: LangOption = Lang.zh,
     store: StoreOption = None,
 ) -> None:
     """Plan **joint-certification batches** (联合认证) for a chain: its firms without a
@@ -52,8 +56,9 @@ def joint_cert(
     """
     from chainmap.analysis import weak_links
     from chainmap.plans import body_capacities, load_planning
-    from chainmap.reports import batch_rows, csv_text, json_text
+    from chainmap.reports import BATCH_MEMBERS, batch_member_rows, batch_rows
 
+    _need_out(format, out)
     rules = load_planning(planning)
     graph, chosen, known = _read_chain(chain, store, weights, bodies=True)
     day = _as_of(as_of)
@@ -64,38 +69,8 @@ def joint_cert(
             "no certification bodies known: the batches are listed without a body "
             "(import bodies.csv or pass --capacity FILE)"
         )
-    if format is ReportFormat.json:
-        sys.stdout.write(json_text(rows))
-        return
-    if format is ReportFormat.csv:
-        columns = (
-            "batch",
-            "body_id",
-            "division",
-            "division_name",
-            "prefecture",
-            "prefecture_name",
-            "uscc",
-            "name",
-            "size",
-            "certification",
-            "score",
-            "audit_days",
-        )
-        flat = [
-            {
-                "batch": r["batch"],
-                "body_id": r["body_id"],
-                "division": r["group"][0],
-                "division_name": r["division_name"],
-                "prefecture": r["group"][1],
-                "prefecture_name": r["prefecture_name"],
-                **m,
-            }
-            for r in rows
-            for m in r["members"]
-        ]
-        sys.stdout.write(csv_text(flat, columns))
+    if format is not ReportFormat.table:
+        _export(batch_member_rows(rows), BATCH_MEMBERS, format, out, lang.value, rows)
         return
 
     def share(x: float | None) -> str:
