@@ -103,4 +103,5 @@ def test_spools_are_removed(generated: Path, tmp_path: Path) -> None:
             lambda: open_store(f"sqlite:///{tmp_path / 't.db'}", create=True),
             workers=2,
         )
-    assert set(Path(tempfile.gettempdir()).glob("chainmap-import-*")) == leftovers
+    # (those of imports killed earlier may be gone too: an import removes them)
+    assert set(Path(tempfile.gettempdir()).glob("chainmap-import-*")) <= leftovers

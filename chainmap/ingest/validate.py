@@ -16,12 +16,14 @@ unknown references.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
 import shutil
 import sys
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -86,9 +88,20 @@ class KnownKeys(Protocol):
 _messages: Any = None  # in a worker process: the queue of news for the parent
 
 
-def _start_worker(messages: Any) -> None:
+def _start_worker(messages: Any, lifeline: Any) -> None:
     global _messages
     _messages = messages
+    threading.Thread(target=_end_with_import, args=(lifeline,), daemon=True).start()
+
+
+def _end_with_import(lifeline: Any) -> None:
+    """Wait on the lifeline, whose other end only the importing process holds: it reads end of
+    file when that process ends, however it ends (even ``kill -9``), and the worker ends too.
+    Otherwise the workers, and the forkserver and resource tracker they keep alive, would
+    outlive an import that was killed."""
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv_bytes()
+    os._exit(1)
 
 
 def _run_in_worker(index: int, task: Task) -> TaskResult:
@@ -135,6 +148,25 @@ def _bodies_map(known: KnownKeys | None, results: list[TaskResult]) -> dict[str,
 
 
 _TABLE_ORDER = {spec.name: i for i, spec in enumerate(SPECS)}
+_SPOOL_PREFIX = "chainmap-import-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
+
+
+def _remove_stale_spools() -> None:
+    """Delete the spool folders of imports whose process is gone (killed before it could)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_SPOOL_PREFIX}*-*"):
+        owner = folder.name.removeprefix(_SPOOL_PREFIX).split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class Validation:
@@ -161,11 +193,13 @@ class Validation:
         self._progress = progress
         options = options or ReadOptions()
         self._sources = [open_dataset(p, options) for p in paths]
-        self._folder = Path(tempfile.mkdtemp(prefix="chainmap-import-"))
+        _remove_stale_spools()
+        self._folder = Path(tempfile.mkdtemp(prefix=f"{_SPOOL_PREFIX}{os.getpid()}-"))
         self._results: dict[int, TaskResult] = {}
         self._futures: dict[int, Future[TaskResult]] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._messages: Any = None
+        self._lifeline: tuple[Any, Any] | None = None  # the workers' lifeline: (read, write)
         self._flushed: dict[int, int] = defaultdict(int)  # task -> chunks its spool holds
         self._settled: list[Problem] | None = None
         self._settling = False
@@ -209,11 +243,13 @@ class Validation:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["chainmap.ingest.tasks"])
         self._messages = context.Queue()
+        # kept open until the workers ended: a worker starting later needs the read end
+        self._lifeline = context.Pipe(duplex=False)
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(self._messages,),
+            initargs=(self._messages, self._lifeline[0]),
         )
         waiting = [i for i in range(len(self._tasks)) if i not in self._results]
         size = {
@@ -469,6 +505,10 @@ class Validation:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._lifeline is not None:  # after the workers ended: closing it would end them
+            for end in self._lifeline:
+                end.close()
+            self._lifeline = None
         for result in self._results.values():
             result.spool.close()
         shutil.rmtree(self._folder, ignore_errors=True)
