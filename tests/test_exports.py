@@ -358,3 +358,13 @@ def test_joint_cert_writes_its_file(hostile_store: str, tmp_path: Path) -> None:
     batches = json.loads((tmp_path / "batches.json").read_text("utf-8"))
     assert [r["uscc"] for r in rows] == [m["uscc"] for m in batch_member_rows(batches)]
     assert "'" + HOSTILE in [r["name"] for r in rows]
+
+
+def test_the_out_file_name_chooses_the_format(hostile_store: str, tmp_path: Path) -> None:
+    args = _args(hostile_store, "segments")
+    out = tmp_path / "环节.xlsx"
+    assert _run(*args, "--out", str(out)).stdout == ""  # no --format: the name says xlsx
+    assert _sheet(out)["A1"].value == "环节代码"
+    mismatch = runner.invoke(app, [*args, "--format", "csv", "--out", str(tmp_path / "a.xlsx")])
+    assert mismatch.exit_code == 2
+    assert "a.xlsx ends in .xlsx, but --format is csv" in " ".join(mismatch.output.split())

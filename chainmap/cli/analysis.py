@@ -26,7 +26,7 @@ from chainmap.cli.base import (
     _as_of,
     _comma_list,
     _export,
-    _need_out,
+    _output_format,
     _progress,
     _read_chain,
     _short,
@@ -95,7 +95,7 @@ def weak_links_(
     from chainmap.analysis import select, weak_links
     from chainmap.reports import WEAK_LINKS, figures_rows, leaders_to_analyse
 
-    _need_out(format, out)
+    format = _output_format(format, out)
     sizes = _sizes(size)
     graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
@@ -161,7 +161,7 @@ def segments(
     from chainmap.analysis import segment_view, weak_links
     from chainmap.reports import SEGMENTS
 
-    _need_out(format, out)
+    format = _output_format(format, out)
     graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
     view = segment_view(graph, weak_links(graph, day, chosen), day, chosen)
@@ -214,7 +214,7 @@ def what_if_(
     from chainmap.analysis import what_if
     from chainmap.reports import WHAT_IF, chain_graph, leaders_to_analyse
 
-    _need_out(format, out)
+    format = _output_format(format, out)
     failed = [u.upper() for u in _comma_list(fail)]
     if not failed:
         raise typer.BadParameter("name at least one USCC", param_hint="--fail")
@@ -272,13 +272,13 @@ def robustness(
 
     plot = out if out is not None and out.suffix.lower() == ".png" else None
     written = out if plot is None else None
+    format = _output_format(format, written, " (a .png --out draws the curves)")
     if written is not None and format is ReportFormat.table:
         raise typer.BadParameter(
-            "the plot is written as PNG: name a .png file (or give --format json, csv or xlsx "
-            "to write the curves into this file)",
+            "the plot is written as PNG: name a .png file (or a .json, .csv or .xlsx file to "
+            "write the curves into)",
             param_hint="--out",
         )
-    _need_out(format, written, " (a .png --out draws the curves)")
     graph, chosen, _ = _read_chain(chain, store, weights)
     day = _as_of(as_of)
     leaders_to_analyse(graph, chain, None)  # a chain without a leader: say so

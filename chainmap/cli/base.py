@@ -190,7 +190,12 @@ FormatOption = Annotated[
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", help="Write json, csv or xlsx to this file.", show_default=False),
+    typer.Option(
+        "--out",
+        help="Write json, csv or xlsx to this file, all or nothing (its name ending .json, .csv "
+        "or .xlsx chooses the format when --format is not given).",
+        show_default=False,
+    ),
 ]
 LangOption = Annotated[
     Lang, typer.Option("--lang", help="Language of the workbook's headers (xlsx).")
@@ -296,12 +301,28 @@ def _emit(text: str, out: Path | None) -> None:
     err_console.print(f"wrote {out}")
 
 
-def _need_out(format: ReportFormat, out: Path | None, hint: str = "") -> None:
-    """Refuse xlsx without a file to write it to (a workbook is not for a terminal)."""
+#: the formats an --out file's name implies
+_SUFFIXES = {".csv": ReportFormat.csv, ".xlsx": ReportFormat.xlsx, ".json": ReportFormat.json}
+
+
+def _output_format(format: ReportFormat, out: Path | None, hint: str = "") -> ReportFormat:
+    """The format to hand out: ``--format``, or what the ``--out`` file's name says when the
+    format is left at ``table`` (``--out 薄弱环节.xlsx`` writes a workbook). A file named for
+    another format than the one asked for is refused, and so is xlsx without a file: a workbook
+    is not for a terminal."""
+    named = _SUFFIXES.get(out.suffix.lower()) if out is not None else None
+    if named is not None and format is ReportFormat.table:
+        return named
+    if out is not None and named is not None and named is not format:
+        raise typer.BadParameter(
+            f"{out.name} ends in {out.suffix}, but --format is {format.value}",
+            param_hint="--out",
+        )
     if format is ReportFormat.xlsx and out is None:
         raise typer.BadParameter(
             f"xlsx is written to a file: add --out FILE.xlsx{hint}", param_hint="--out"
         )
+    return format
 
 
 def _export(
@@ -320,7 +341,7 @@ def _export(
     if format is ReportFormat.json:
         _emit(json_text(rows if document is None else document), out)
         return
-    _need_out(format, out)
+    format = _output_format(format, out)
     if out is None:  # CSV on stdout: the same bytes as the file, whatever the console's encoding
         sys.stdout.flush()
         sys.stdout.buffer.write(csv_bytes(rows, table))

@@ -33,7 +33,7 @@ from chainmap.cli.base import (
     _bar,
     _emit,
     _export,
-    _need_out,
+    _output_format,
     _print_problems,
     _progress,
     _store_url,
@@ -320,7 +320,7 @@ def stats(
     """Count what the store holds: enterprises, supply links, certificates, chains, segments, members."""
     from chainmap.reports import STATS, stats_rows
 
-    _need_out(format, out)
+    format = _output_format(format, out)
     with open_store(_store_url(store)) as opened:
         counts = opened.stats()
         chains = opened.chains() if format is ReportFormat.table else []

@@ -27,7 +27,7 @@ from chainmap.cli.base import (
     _as_of,
     _emit,
     _export,
-    _need_out,
+    _output_format,
     _read_chain,
     app,
     console,
@@ -58,7 +58,7 @@ def joint_cert(
     from chainmap.plans import body_capacities, load_planning
     from chainmap.reports import BATCH_MEMBERS, batch_member_rows, batch_rows
 
-    _need_out(format, out)
+    format = _output_format(format, out)
     rules = load_planning(planning)
     graph, chosen, known = _read_chain(chain, store, weights, bodies=True)
     day = _as_of(as_of)
