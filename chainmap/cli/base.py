@@ -343,9 +343,14 @@ def _export(
         return
     format = _output_format(format, out)
     if out is None:  # CSV on stdout: the same bytes as the file, whatever the console's encoding
+        data = csv_bytes(rows, table)
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a stream that takes text only
+            sys.stdout.write(data.decode("utf-8"))
+            return
         sys.stdout.flush()
-        sys.stdout.buffer.write(csv_bytes(rows, table))
-        sys.stdout.buffer.flush()
+        binary.write(data)
+        binary.flush()
         return
     write_export(out, rows, table, format.value, lang=lang)
     err_console.print(f"wrote {out}")
