@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from chainmap.records import Table
 from chainmap.store.base import Store
 
 __all__ = ["ImportResult", "import_datasets"]
+
+_log = logging.getLogger("chainmap.import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +46,18 @@ def import_datasets(
     workers: int | None = None,
     on_validate: Callable[[int], None] | None = None,
     on_write: Callable[[int], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
     options: ReadOptions | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
     """Validate ``paths`` as one import and write them to the store ``open_target`` opens.
 
-    References resolve against ``known``, by default the target itself. A store whose writes are
-    atomic is written while the validation runs and rolls back if it fails; any other store is
-    written only after the validation passed. Either way a failed import keeps nothing (a new
-    embedded store is built aside and appears only when the import commits). Raises
+    References resolve against ``known``, by default the target itself. The store is written
+    only after the whole validation passed, so an import holds no write lock while it validates
+    (another import into the same embedded store waits only for the writing, and
+    ``on_wait`` hears that it waits; without it, a warning is logged, which reaches stderr
+    when logging is not configured). A failed import keeps nothing (a new embedded store is
+    built aside and appears only when the import commits). Raises
     :class:`~chainmap.errors.ValidationFailed` with every problem when the data has errors.
     ``on_validate`` and ``on_write`` receive row counts. ``options`` say how to read the
     user's files (mapping file, columns and sheets left out). A ``dry_run`` validates to the end
@@ -82,9 +88,10 @@ def import_datasets(
                     dry_run=True,
                 )
             assert target is not None
-            if not target.atomic:
-                validation.settle()
-            written = target.write(validation, on_write, batch_size=batch_size)
+            validation.settle()  # before the write: no lock is held while validating
+            written = target.write(
+                validation, on_write, batch_size=batch_size, on_wait=on_wait or _log.warning
+            )
             return ImportResult(
                 rows_read=validation.rows_read,
                 written=written,

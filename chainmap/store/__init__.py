@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from chainmap.errors import ConfigError
-from chainmap.store.base import STAT_KEYS, Progress, Store
+from chainmap.store.base import STAT_KEYS, Progress, Store, Waiting
 from chainmap.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
 __all__ = [
@@ -14,8 +15,27 @@ __all__ = [
     "Progress",
     "SQLiteStore",
     "Store",
+    "Waiting",
     "open_store",
 ]
+
+#: seconds an import waits for another one writing to the same SQLite store
+DEFAULT_LOCK_WAIT = 600.0
+
+
+def _lock_wait() -> float:
+    """``CHAINMAP_LOCK_WAIT`` (seconds), else :data:`DEFAULT_LOCK_WAIT`."""
+    given = os.environ.get("CHAINMAP_LOCK_WAIT", "").strip()
+    if not given:
+        return DEFAULT_LOCK_WAIT
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigError(f"CHAINMAP_LOCK_WAIT={given!r}: give a number of seconds, e.g. 600")
+    return seconds
+
 
 _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
@@ -26,13 +46,14 @@ def open_store(url: str, *, create: bool = False) -> Store:
     ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``).
 
     ``create`` makes a new embedded store when the file does not exist (imports do; reads don't);
-    it is built aside and moved into place by the first write that commits.
+    it is built aside and moved into place by the first write that commits. An SQLite write
+    waits up to ``CHAINMAP_LOCK_WAIT`` seconds (default 600) for another import's.
     """
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
             raise ConfigError("sqlite store URL needs a path: sqlite:///chainmap.db")
-        return SQLiteStore(Path(path), create=create, staged=create)
+        return SQLiteStore(Path(path), create=create, staged=create, lock_wait=_lock_wait())
     if url.startswith(_NEO4J_SCHEMES):
         from chainmap.config import get_settings
         from chainmap.store.neo4j import Neo4jStore  # the driver loads only when it is used

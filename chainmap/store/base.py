@@ -20,9 +20,11 @@ from chainmap.records import (
     TokenRow,
 )
 
-__all__ = ["STAT_KEYS", "Progress", "Store"]
+__all__ = ["STAT_KEYS", "Progress", "Store", "Waiting"]
 
 Progress = Callable[[int], None]
+#: hears why a write waits (another import holds the store, the server is away ...)
+Waiting = Callable[[str], None]
 
 #: the counts :meth:`Store.stats` returns, in this order
 STAT_KEYS = (
@@ -46,10 +48,15 @@ class Store(Protocol):
     atomic: bool
 
     def write(
-        self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
+        self,
+        rows: TableRows,
+        progress: Progress | None = None,
+        batch_size: int = 5000,
+        *,
+        on_wait: Waiting | None = None,
     ) -> dict[Table, int]:
         """Upsert validated rows on their natural keys, ``batch_size`` rows a statement batch;
-        return rows written per table."""
+        return rows written per table. ``on_wait`` is told when the write has to wait."""
         ...
 
     def existing(self, table: Table, keys: Collection[str]) -> set[str]:

@@ -53,7 +53,7 @@ from chainmap.records import (
     TableRows,
     TokenRow,
 )
-from chainmap.store.base import STAT_KEYS, Progress
+from chainmap.store.base import STAT_KEYS, Progress, Waiting
 from chainmap.store.cypher import query
 
 __all__ = ["SCHEMA_VERSION", "Neo4jStore"]
@@ -340,7 +340,12 @@ class Neo4jStore:
     # -- writes -----------------------------------------------------------------------------
 
     def write(
-        self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
+        self,
+        rows: TableRows,
+        progress: Progress | None = None,
+        batch_size: int = 5000,
+        *,
+        on_wait: Waiting | None = None,
     ) -> dict[Table, int]:
         """Upsert every table in batches of ``batch_size``, each batch its own transaction. The
         generation goes up before the first batch and after the last, so no cache keeps what

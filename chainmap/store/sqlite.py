@@ -3,13 +3,21 @@
 Imports run in a single transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): a failure or a crash
 leaves the file as it was before. The journal is WAL with ``synchronous=FULL``, so a committed
 import survives a power cut. Every statement is a constant; values travel as parameters.
+
+Concurrent imports into one file take turns: the write lock is held only while rows are written
+(validation runs before it), and an import that finds it taken waits, says so, and gives up
+after ``lock_wait`` seconds with a :class:`~chainmap.errors.StoreError`. A new store is built in
+a staging file of its own (``.NAME.PID-RANDOM.new``) and published with a link that never
+replaces a file: when another import created the store meanwhile, the rows go into that one.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from importlib import resources
@@ -33,7 +41,7 @@ from chainmap.records import (
     TableRows,
     TokenRow,
 )
-from chainmap.store.base import STAT_KEYS, Progress
+from chainmap.store.base import STAT_KEYS, Progress, Waiting
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
@@ -316,19 +324,47 @@ def _remove_database(path: Path) -> None:
         path.with_name(name).unlink(missing_ok=True)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _staging_path(path: Path) -> Path:
+    """A staging file for a new store at ``path``, of this import alone; the staging files of
+    imports whose process is gone (killed) are deleted."""
+    for old in path.parent.glob(f".{path.name}.*.new"):
+        owner = old.name.removeprefix(f".{path.name}.").split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            _remove_database(old)
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+
+
+def _locked(error: sqlite3.Error) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
 class SQLiteStore:
     """The embedded store in one SQLite file. Use as a context manager, or call :meth:`close`.
 
     ``create`` makes the file when it does not exist. With ``staged`` as well, a new store is
     built under a hidden name beside ``path`` and moved into place by the first write that
-    commits, so a failed first import leaves no file behind.
+    commits, so a failed first import leaves no file behind. A write waits up to ``lock_wait``
+    seconds for another process's write to end.
     """
 
     atomic = True
 
-    def __init__(self, path: Path, *, create: bool = False, staged: bool = False) -> None:
+    def __init__(
+        self, path: Path, *, create: bool = False, staged: bool = False, lock_wait: float = 600.0
+    ) -> None:
         self.path = path
         self.url = f"sqlite:///{path}"
+        self.lock_wait = lock_wait
         self._staging: Path | None = None
         if not create and not path.exists():
             raise StoreUnavailable(
@@ -338,8 +374,7 @@ class SQLiteStore:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
             if staged and not path.exists():
-                self._staging = path.with_name(f".{path.name}.new")
-                _remove_database(self._staging)
+                self._staging = _staging_path(path)
         self._db = self._connect(self._staging or path, create)
 
     def _connect(self, location: Path, create: bool) -> sqlite3.Connection:
@@ -356,15 +391,26 @@ class SQLiteStore:
             raise StoreUnavailable(f"{location} is not a usable chainmap store: {error}") from None
         return db
 
-    def _publish(self) -> None:
-        """Move a staged store into place once it holds a committed import."""
+    def _publish(self) -> bool:
+        """Put a staged store that holds a committed import in place; False (and this store
+        then opened on the file found there) when another import created it meanwhile."""
         assert self._staging is not None
         self._db.close()  # the last connection: SQLite checkpoints the WAL into the file
-        if self.path.exists():
-            raise StoreError(f"{self.path} appeared while the import ran; it was left as it was")
-        os.replace(self._staging, self.path)
-        self._staging = None
+        staging, self._staging = self._staging, None
+        try:
+            try:
+                os.link(staging, self.path)  # unlike a rename, never replaces a file
+                published = True
+            except FileExistsError:
+                published = False
+            except OSError:  # a file system without hard links
+                published = not self.path.exists()
+                if published:
+                    os.replace(staging, self.path)
+        finally:
+            _remove_database(staging)
         self._db = self._connect(self.path, create=False)
+        return published
 
     def _prepare(self, create: bool) -> None:
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
@@ -438,15 +484,63 @@ class SQLiteStore:
     # -- writes -----------------------------------------------------------------------------
 
     def write(
-        self, rows: TableRows, progress: Progress | None = None, batch_size: int = 5000
+        self,
+        rows: TableRows,
+        progress: Progress | None = None,
+        batch_size: int = 5000,
+        *,
+        on_wait: Waiting | None = None,
     ) -> dict[Table, int]:
         """Write every row in one transaction, taking them as they come (:meth:`TableRows.stream`);
-        nothing is kept if any statement fails or ``rows.settle()`` refuses."""
+        nothing is kept if any statement fails or ``rows.settle()`` refuses. ``on_wait`` hears
+        when the write waits for another process's."""
+        staged = self._staging is not None
+        written = self._write(rows, progress, batch_size, on_wait)
+        if staged and not self._publish():
+            if on_wait is not None:
+                on_wait(f"{self.path} was created by another import meanwhile; adding to it")
+            written = self._write(rows, None, batch_size, on_wait)
+        return written
+
+    def _begin(self, on_wait: Waiting | None) -> None:
+        """Take the write lock (``BEGIN IMMEDIATE``), waiting up to ``lock_wait`` seconds."""
+        deadline = time.monotonic() + self.lock_wait
+        self._db.execute("PRAGMA busy_timeout = 1000")  # a second a try, to say we wait
+        try:
+            while True:
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if not _locked(error):
+                        raise StoreError(f"cannot write to {self.path}: {error}") from None
+                    if time.monotonic() >= deadline:
+                        raise StoreError(
+                            f"{self.path} is being written by another process (another import?) "
+                            f"and was still locked after {self.lock_wait:g} s; nothing was "
+                            "written: import again when it has finished"
+                        ) from None
+                    if on_wait is not None:
+                        on_wait(
+                            f"waiting for another import to finish writing to {self.path} "
+                            f"(at most {self.lock_wait:g} s) ..."
+                        )
+                        on_wait = None  # said once
+        finally:
+            self._db.execute("PRAGMA busy_timeout = 10000")
+
+    def _write(
+        self,
+        rows: TableRows,
+        progress: Progress | None,
+        batch_size: int,
+        on_wait: Waiting | None,
+    ) -> dict[Table, int]:
         written = dict.fromkeys(Table, 0)
         held: dict[Table, int] = {}
         dropped: list[Table] = []
         cleared: set[Table] = set()
-        self._db.execute("BEGIN IMMEDIATE")
+        self._begin(on_wait)
         try:
             for table, batch in rows.stream(batch_size):
                 if table in _CLEAR and table not in cleared:
@@ -476,8 +570,6 @@ class SQLiteStore:
             rows.settle()
             self._db.execute(_BUMP_GENERATION)
             self._db.execute("COMMIT")
-            if self._staging is not None:
-                self._publish()
         except BaseException as error:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
