@@ -255,15 +255,18 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     items = []
     for e in error.errors():
         where = [str(part) for part in e.get("loc", ())]
-        name = where[-1] if len(where) > 1 else ".".join(where)
+        name = where[1] if len(where) > 1 else ".".join(where)
         value = e.get("input")
         shown = value if isinstance(value, str | int | float | bool) or value is None else None
+        said = str(e.get("msg", "not valid"))
+        if e.get("type") == "string_pattern_mismatch":  # the pattern says little to a reader
+            said = f"{shown!r} is not of the form this parameter takes (see its description)"
         items.append(
             {
                 "in": where[0] if where else "",
                 "name": name,
                 "value": shown,
-                "message": f"{name}: {e.get('msg', 'not valid')}",
+                "message": f"{name}: {said}",
             }
         )
     formats = [e for e in error.errors() if tuple(e.get("loc", ()))[:2] == ("query", "format")]

@@ -13,9 +13,20 @@ both leaders; T supplies S. L1's tree is {L1, A1, S, T, D1}; L2's is {L2, B1, S,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
 from sample_chain import make_uscc, write_dataset
+
+from chainmap.access import issue_token
+from chainmap.api import create_app
+from chainmap.config import Settings
+from chainmap.ingest.load import import_datasets
+from chainmap.store import open_store
 
 L1 = make_uscc(101, "320583")
 L2 = make_uscc(102, "340100")
@@ -136,3 +147,55 @@ def tables() -> dict[str, list[list[str]]]:
 
 def write(folder: Path) -> Path:
     return write_dataset(folder, tables())
+
+
+@dataclass
+class World:
+    """The app over the world, in-process, with a token for each role."""
+
+    client: TestClient
+    tokens: dict[str, str]
+    url: str
+
+    def get(self, who: str | None, path: str, headers: Any = None, **params: Any) -> Any:
+        sent = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        sent.update(headers or {})
+        return self.client.get(f"/api/v1{path}", headers=sent, params=params or None)
+
+    def upload(self, who: str, *files: tuple[str, bytes], **headers: str) -> Any:
+        return self.client.post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {self.tokens[who]}", **headers},
+            files=[("files", (name, data, "text/csv")) for name, data in files],
+        )
+
+
+@pytest.fixture
+def world(store_url: str, tmp_path: Path) -> Iterator[World]:
+    """The world in a store of each kind, served in-process."""
+    import_datasets([write(tmp_path / "world")], lambda: open_store(store_url, create=True))
+    tokens = {}
+    with open_store(store_url) as store:
+        for who, role, regions, firm in (
+            ("admin", "admin", None, None),
+            ("reg32", "regulator", ["32"], None),
+            ("reg34", "regulator", ["34"], None),
+            ("leader1", "leader", None, L1),
+            ("leader2", "leader", None, L2),
+            ("analyst32", "analyst", ["32"], None),
+        ):
+            tokens[who], _ = issue_token(store, role, who, regions, firm)
+    with TestClient(create_app(Settings(store=store_url))) as client:
+        yield World(client, tokens, store_url)
+
+
+def usccs(answer: Any) -> set[str]:
+    """The firms of a search or tiers answer."""
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    items = body["items"] if isinstance(body, dict) and "items" in body else body["firms"]
+    return {item["uscc"] for item in items}
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    return "\n".join(",".join(r) for r in rows).encode("utf-8")

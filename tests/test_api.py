@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from api_world import A1, B1, D1, L1, L2, NAMES, REGION, TREE, S, T, write
+from api_world import A1, B1, D1, L1, L2, NAMES, REGION, TREE, S, T, World, usccs, write
+from api_world import world as world  # the fixture
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -22,42 +21,6 @@ from chainmap.store import open_store
 ALL = set(NAMES)
 IN_32 = {u for u in ALL if REGION[u].startswith("32")}
 IN_34 = {u for u in ALL if REGION[u].startswith("34")}
-
-
-@dataclass
-class World:
-    client: TestClient
-    tokens: dict[str, str]
-    url: str
-
-    def get(self, who: str | None, path: str, **params: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        return self.client.get(f"/api/v1{path}", headers=headers, params=params or None)
-
-
-@pytest.fixture
-def world(store_url: str, tmp_path: Path) -> Iterator[World]:
-    import_datasets([write(tmp_path / "world")], lambda: open_store(store_url, create=True))
-    tokens = {}
-    with open_store(store_url) as store:
-        for who, role, regions, firm in (
-            ("admin", "admin", None, None),
-            ("reg32", "regulator", ["32"], None),
-            ("reg34", "regulator", ["34"], None),
-            ("leader1", "leader", None, L1),
-            ("leader2", "leader", None, L2),
-            ("analyst32", "analyst", ["32"], None),
-        ):
-            tokens[who], _ = issue_token(store, role, who, regions, firm)
-    with TestClient(create_app(Settings(store=store_url))) as client:
-        yield World(client, tokens, store_url)
-
-
-def usccs(answer: Any) -> set[str]:
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
-    items = body["items"] if isinstance(body, dict) and "items" in body else body["firms"]
-    return {item["uscc"] for item in items}
 
 
 def _undeclared(app: Any) -> list[str]:
