@@ -487,3 +487,27 @@ def test_a_generated_dataset_written_as_a_ledger_imports_to_the_same_firms_and_l
         (members,) = b.execute("SELECT count(*) FROM members").fetchone()
         (chains,) = b.execute("SELECT count(*) FROM chains").fetchone()
     assert (members, chains) == (rows, 3)
+
+
+def test_the_problems_file_cannot_run_a_formula_copied_from_the_data(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    hostile = '=HYPERLINK("http://example.invalid","详情")'
+    with (folder / "企业名录.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["统一社会信用代码", "企业名称", "行政区划代码", "行业代码"])
+        writer.writerow([LEADER, "苏州示例汽车有限公司", hostile, "C3612"])
+    report = tmp_path / "problems.csv"
+    result = import_into(f"sqlite:///{tmp_path / 'x.db'}", folder, "--errors-out", report)
+    assert result.exit_code == 2
+    (bad,) = [p for p in problems(report) if p["column"] == "行政区划代码"]
+    assert bad["value"] == "'" + hostile
+
+
+def test_json_nested_too_deeply_is_refused_with_a_message(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = import_into(f"sqlite:///{tmp_path / 'x.db'}", deep)
+    assert result.exit_code == 2
+    assert "nests arrays or objects too deeply" in result.output
+    assert not (tmp_path / "x.db").exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -145,12 +144,11 @@ def problems_from_validation_error(
 
 
 def write_problems_csv(problems: Iterable[Problem], path: Path, lang: str = "zh") -> None:
-    """Write problems as CSV in UTF-8 with a BOM, so Excel on a Chinese desktop opens it
-    correctly; messages in ``lang``."""
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(
-            out, fieldnames=["severity", "file", "row", "column", "value", "message"]
-        )
-        writer.writeheader()
-        for problem in problems:
-            writer.writerow(problem.as_dict(lang))
+    """Write problems as CSV in UTF-8 with a BOM, so Excel and WPS on a Chinese desktop open it
+    correctly; messages in ``lang``. It goes through chainmap's one export writer: a value
+    copied from the user's file that would start a formula (``=HYPERLINK(...)``) is written
+    inert, and the file appears whole or not at all."""
+    from chainmap.exports import csv_bytes, write_atomic
+
+    columns = ("severity", "file", "row", "column", "value", "message")
+    write_atomic(csv_bytes((p.as_dict(lang) for p in problems), columns), path)

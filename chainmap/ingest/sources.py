@@ -321,6 +321,11 @@ def _json(path: Path) -> DatasetSource:
         document = json.loads(path.read_text(encoding=encoding))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise SourceError(f"{path.name} is not valid JSON: {error}") from None
+    except RecursionError:  # [[[[...]]]]: no dataset nests deeper than an array of objects
+        raise SourceError(
+            f"{path.name} nests arrays or objects too deeply; a dataset is one object holding "
+            "one array of objects per table"
+        ) from None
     if not isinstance(document, dict):
         raise SourceError(f"{path.name} must hold one JSON object with one array per table")
     source = DatasetSource(path)
