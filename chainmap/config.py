@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="largest dataset upload the HTTP API accepts, in bytes (413 above it)",
     )
+    upload_rows: int = Field(
+        200_000,
+        ge=1,
+        description="most rows (all tables together) a dataset upload to the HTTP API may hold; "
+        "larger datasets go in with `chainmap import`",
+    )
     workers: int = Field(
         0,
         ge=0,

@@ -5,15 +5,18 @@ A regulator's rows must all lie within its regions."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, UploadFile, status
 
 from chainmap.access import Role
-from chainmap.errors import ValidationFailed
+from chainmap.errors import DataError, ValidationFailed
 from chainmap.ingest.bounds import rows_outside
 from chainmap.ingest.load import import_datasets
 from chainmap.ingest.sources import WORKBOOK_SUFFIXES
@@ -46,6 +49,57 @@ def _saved(files: list[UploadFile], folder: Path) -> Path:
     return folder / single[0] if single else folder
 
 
+def _rows_in(dataset: Path) -> int:
+    """The rows an upload holds, counted without reading its values: lines of its CSV files,
+    the used height of each sheet of a workbook, items of a JSON document's arrays."""
+    if dataset.is_dir():
+        return sum(
+            max(0, sum(chunk.count(b"\n") for chunk in _chunks(f)) - 1)
+            for f in dataset.glob("*.csv")
+        )
+    suffix = dataset.suffix.lower()
+    if suffix == ".json":
+        return 0  # the JSON reader holds the document; its size is bounded by the body limit
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(dataset))
+        return sum(workbook.get_sheet_by_name(n).total_height for n in workbook.sheet_names)
+    except Exception:  # a damaged workbook: the import says what is wrong with it
+        return 0
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            yield chunk
+
+
+def _within_rows(dataset: Path, limit: int) -> None:
+    rows = _rows_in(dataset)
+    if rows > limit:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            detail=f"the upload holds {rows:,} rows; the HTTP API takes at most {limit:,} "
+            "(CHAINMAP_UPLOAD_ROWS); import a larger dataset with chainmap import",
+        )
+
+
+@contextmanager
+def _named_as_uploaded(folder: Path) -> Iterator[None]:
+    """An error about the upload names its files as the caller sent them, never the server's
+    temporary folder."""
+    try:
+        yield
+    except ValidationFailed:
+        raise  # its problems already name the files alone
+    except DataError as error:
+        text = str(error).replace(f"{folder}{os.sep}", "").replace(str(folder), "the upload")
+        if text == str(error):
+            raise
+        raise DataError(text) from None
+
+
 @router.post(
     "/datasets",
     status_code=status.HTTP_201_CREATED,
@@ -57,8 +111,12 @@ def upload(
     settings: SettingsDep,
     files: Annotated[list[UploadFile], File(description="the dataset's files", min_length=1)],
 ) -> ImportReport:
-    with tempfile.TemporaryDirectory(prefix="chainmap-upload-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="chainmap-upload-") as folder,
+        _named_as_uploaded(Path(folder)),
+    ):
         dataset = _saved(files, Path(folder))
+        _within_rows(dataset, settings.upload_rows)
         if caller.role is Role.REGULATOR:
             with open_store(settings.store) as store:
                 known = {c.chain_id: c.region_code for c in store.chains()}
