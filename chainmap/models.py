@@ -8,6 +8,7 @@ accepts USCCs whose check characters fail, flagged.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -41,6 +42,7 @@ __all__ = [
     "SizeClass",
     "Stage",
     "SupplyLink",
+    "clean_text",
 ]
 
 
@@ -123,11 +125,78 @@ def _status(value: Any) -> Any:
     return rules.parse_status(value) if isinstance(value, str) else value
 
 
+# Text as people paste it. Control characters are refused: a NUL cuts a name short in SQLite,
+# and the others break CSV files, terminals and XML. So are the bidirectional overrides and
+# isolates, which make a name display differently from what it holds (a firm that reads as
+# another). Zero-width characters and stray byte-order marks, which copies from web pages and
+# Word leave behind unseen, are removed. Line breaks and tabs are kept in free text only.
+_REFUSED_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_REFUSED_IN_TEXT = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def clean_text(value: str, *, lines: bool = False) -> str:
+    """``value`` without zero-width characters and byte-order marks (trimmed again after), or a
+    :class:`~chainmap.errors.RuleViolation` naming a control character or bidirectional override
+    it holds; ``lines`` keeps line breaks and tabs (free text such as a certificate's scope)."""
+    if value.isprintable():  # nearly always: one pass in C
+        return value
+    text = value.translate(_INVISIBLE).strip()
+    found = (_REFUSED_IN_TEXT if lines else _REFUSED_IN_LINE).search(text)
+    if found is not None:
+        char = found.group()
+        code = f"U+{ord(char):04X}"
+        name = unicodedata.name(char, "")
+        shown = f"{code} {name}" if name else code
+        if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+            raise RuleViolation(
+                "text_bidi_override",
+                f"holds the invisible direction mark {shown} at character {found.start() + 1}, "
+                "which makes the text display differently from what it holds; delete it",
+                zh=f"第 {found.start() + 1} 个字符是不可见的文字方向控制符 {code}，"
+                "会使显示的内容与实际内容不同；请删除",
+            )
+        if char in "\t\n\r":
+            what, what_zh = ("a tab", "制表符") if char == "\t" else ("a line break", "换行符")
+            raise RuleViolation(
+                "text_line_break",
+                f"holds {what} ({code}) at character {found.start() + 1}; write it on one line",
+                zh=f"第 {found.start() + 1} 个字符是{what_zh}（{code}）；请写成一行",
+            )
+        raise RuleViolation(
+            "text_control_character",
+            f"holds the control character {shown} at character {found.start() + 1} "
+            "(often left by a copy from another program); delete it",
+            zh=f"第 {found.start() + 1} 个字符是控制字符 {code}（常由从其他程序复制带入）；请删除",
+        )
+    if not text and value:
+        raise RuleViolation(
+            "text_invisible",
+            "holds only invisible characters (zero-width spaces or byte-order marks)",
+            zh="只含不可见字符（零宽空格或字节顺序标记），内容为空",
+        )
+    return text
+
+
+def _line(value: str) -> str:
+    return clean_text(value)
+
+
+def _text(value: str) -> str:
+    return clean_text(value, lines=True)
+
+
 Uscc = Annotated[str, AfterValidator(_uscc)]
 RegionCode = Annotated[str, AfterValidator(rules.validate_region_code)]
 IndustryCode = Annotated[str, AfterValidator(rules.validate_industry_code)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Key = Annotated[str, Field(min_length=1, max_length=64)]
+#: one line of text: a product, a grade, a standard's version ...
+Line = Annotated[str, AfterValidator(_line)]
+#: free text, line breaks allowed: a certificate's scope
+Text = Annotated[str, AfterValidator(_text)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
+Key = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_line)]
 # Lenient types try pydantic's own (Rust) parsing first and fall back to the Python converter only
 # for what it refuses ("1,234", full-width digits, 2024/1/5 ...): the common case stays fast.
 _LEFT_TO_RIGHT = Field(union_mode="left_to_right")
@@ -170,7 +239,7 @@ class CertificationBody(BaseModel):
     model_config = _MODEL
     body_id: Key
     name: Name
-    approval_no: str | None = None
+    approval_no: Line | None = None
 
 
 class Enterprise(BaseModel):
@@ -249,7 +318,7 @@ class SupplyLink(BaseModel):
     model_config = _MODEL
     supplier_uscc: UsccRef
     customer_uscc: UsccRef
-    product: Annotated[str | None, AfterValidator(lambda p: p or None)] = None
+    product: Annotated[Line | None, AfterValidator(lambda p: p or None)] = None
     share: Share | None = None
     annual_value: Amount | None = None
 
@@ -272,14 +341,14 @@ class Certificate(BaseModel):
     model_config = _MODEL
     cert_no: Key
     uscc: UsccRef
-    standard: str = Field(min_length=1)
-    standard_version: str | None = None
+    standard: Annotated[Line, Field(min_length=1)]
+    standard_version: Line | None = None
     body: Name
     status: Annotated[CertStatus, BeforeValidator(_status)]
     issued_on: Day
     expires_on: Day
-    scope: str | None = None
-    grade: str | None = None
+    scope: Text | None = None
+    grade: Line | None = None
     last_audit_on: Day | None = None
     status_since: Day | None = None
 
