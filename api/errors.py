@@ -120,6 +120,7 @@ _NO_FLAGS: list[tuple[re.Pattern[str], str]] = [
         r" or remove the \2 from the upload ",
     ),
     (re.compile(r"to leave it out"), "(it would be lost otherwise)"),
+    (re.compile(r"; `chainmap [^`]*` [^;.]*"), ""),
     (
         re.compile(r"，或用 --mapping 文件映射，或加 --ignore-column \S+ 明确忽略"),
         "，或从上传的文件中删去该列",

@@ -6,13 +6,15 @@ are computed on its own tree only: its supplier tiers up to the configured depth
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from chainmap.access import Role
 from chainmap.analysis import FirmFigures, SegmentFigures, segment_view, select, what_if
+from chainmap.enums import SizeClass
 
 from ..computed import cached_json, chain_analysis, chain_figures
 from ..deps import (
@@ -35,6 +37,39 @@ from ..scope import Bounds
 router = APIRouter(tags=["analysis"])
 
 
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The filters of ``chainmap weak-links``: each list any of its values."""
+
+    region: tuple[str, ...] | None
+    industry: tuple[str, ...] | None
+    segment: tuple[str, ...] | None
+    size: tuple[SizeClass, ...] | None
+    min_score: float | None
+    top: int | None
+
+    def admit(self, f: FirmFigures) -> bool:
+        """True for a row that passes the region, industry and segment filters."""
+        if self.region and not f.region_code.startswith(self.region):
+            return False
+        if self.industry and not f.industry_code.startswith(self.industry):
+            return False
+        return not self.segment or bool(set(self.segment) & set(f.segment.split(";")))
+
+
+def filters(
+    region: Regions,
+    industry: Industries,
+    segment: Segments,
+    size: Sizes,
+    min_score: Annotated[
+        float | None, Query(ge=0, le=1, description="lowest score (the weights' threshold)")
+    ] = None,
+    top: Annotated[int | None, Query(ge=1, le=100_000, description="rows per leader")] = None,
+) -> Filters:
+    return Filters(region, industry, segment, size, min_score, top)
+
+
 @router.get(
     "/chains/{chain_id}/weak-links",
     summary="A chain's weak links, explained",
@@ -50,15 +85,9 @@ def chain_weak_links(
     weights: WeightsDep,
     day: AsOf,
     leader: AskedLeader,
-    region: Regions,
-    industry: Industries,
-    segment: Segments,
-    size: Sizes,
-    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
-    top: Annotated[int | None, Query(ge=1, le=100_000, description="rows per leader")] = None,
+    wanted: Annotated[Filters, Depends(filters)],
 ) -> Response:
     tree_of = caller.enterprise if caller.role is Role.LEADER else None
-    wanted = (region, industry, segment, size, min_score, top)
 
     def build() -> WeakLinks:
         _, figures = chain_figures(
@@ -72,32 +101,17 @@ def chain_weak_links(
             leader=leader,
         )
         rows = select(
-            (f for f in figures if _wanted(f, bounds, region, industry, segment)),
-            min_score=weights.thresholds.min_score if min_score is None else min_score,
-            sizes=[s.value for s in size] if size else None,
-            top=top,
+            (f for f in figures if bounds.admits(f.uscc, f.region_code) and wanted.admit(f)),
+            min_score=weights.thresholds.min_score
+            if wanted.min_score is None
+            else wanted.min_score,
+            sizes=[s.value for s in wanted.size] if wanted.size else None,
+            top=wanted.top,
         )
         return WeakLinks(chain_id=chain.chain_id, as_of=day, items=[WeakLink.of(f) for f in rows])
 
     key = ("weak-links", chain.chain_id, tree_of, leader, day, weights, bounds.key, wanted)
     return cached_json(results, store, key, build)
-
-
-def _wanted(
-    f: FirmFigures,
-    bounds: Bounds,
-    regions: tuple[str, ...] | None,
-    industries: tuple[str, ...] | None,
-    segments: tuple[str, ...] | None,
-) -> bool:
-    """True for a row within the bounds and the filters (each a list of alternatives)."""
-    if not bounds.admits(f.uscc, f.region_code):
-        return False
-    if regions and not f.region_code.startswith(regions):
-        return False
-    if industries and not f.industry_code.startswith(industries):
-        return False
-    return not segments or bool(set(segments) & set(f.segment.split(";")))
 
 
 def _visible(bounds: Bounds, graph: Any) -> list[str]:
