@@ -2,7 +2,9 @@
 
 A token is 32 random bytes, URL-safe, prefixed ``cm_``; it is shown once, when created, and the
 store keeps only its SHA-256 digest (a token is random enough that a plain digest cannot be
-reversed by guessing). A request presents it as ``Authorization: Bearer <token>``.
+reversed by guessing). A request presents it as ``Authorization: Bearer <token>``. A token
+expires (by default :data:`DEFAULT_DAYS` days after it is made) and can be revoked before;
+either way it is refused from then on. Tokens made before tokens expired last until revoked.
 
 Roles (deny by default; the HTTP API checks them, see docs/api.md):
 
@@ -21,18 +23,32 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from chainmap.errors import ConfigError, NotFound, RuleViolation
+from chainmap.models import clean_text
 from chainmap.records import Table, TokenRow
 from chainmap.rules import is_valid_uscc
 from chainmap.rules.regions import validate_region_prefix
 from chainmap.store import Store
 
-__all__ = ["Principal", "Role", "authenticate", "digest", "issue_token", "revoke_token"]
+__all__ = [
+    "DEFAULT_DAYS",
+    "MAX_DAYS",
+    "Principal",
+    "Role",
+    "authenticate",
+    "digest",
+    "expired",
+    "issue_token",
+    "revoke_token",
+]
 
 _PREFIX = "cm_"
+#: days a token lasts unless told otherwise, and at most
+DEFAULT_DAYS = 90
+MAX_DAYS = 3650
 
 
 class Role(StrEnum):
@@ -66,17 +82,48 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _expiry(expires_in: int | None, expires_on: date | None) -> str:
+    """When a token made now stops working: after ``expires_in`` days, or at the end of the day
+    ``expires_on`` (UTC); by default after :data:`DEFAULT_DAYS` days."""
+    now = datetime.now(UTC)
+    if expires_in is not None and expires_on is not None:
+        raise ConfigError("give --expires-in or --expires-on, not both")
+    if expires_on is not None:
+        if expires_on < now.date():
+            raise ConfigError(f"--expires-on {expires_on} is in the past; give a day from today")
+        if expires_on > now.date() + timedelta(days=MAX_DAYS):
+            raise ConfigError(f"--expires-on {expires_on}: a token lasts at most {MAX_DAYS} days")
+        end = datetime.combine(expires_on + timedelta(days=1), time(), UTC)
+    else:
+        days = DEFAULT_DAYS if expires_in is None else expires_in
+        if not 1 <= days <= MAX_DAYS:
+            raise ConfigError(f"--expires-in {days}: give 1 to {MAX_DAYS} days")
+        end = now.replace(microsecond=0) + timedelta(days=days)
+    return end.isoformat(timespec="seconds")
+
+
+def expired(row: TokenRow, now: datetime | None = None) -> bool:
+    """True when the token's expiry has come (never for a token made without one)."""
+    if row.expires_at is None:
+        return False
+    return datetime.fromisoformat(row.expires_at) <= (now or datetime.now(UTC))
+
+
 def issue_token(
     store: Store,
     role: str,
     name: str,
     regions: list[str] | None = None,
     enterprise: str | None = None,
+    *,
+    expires_in: int | None = None,
+    expires_on: date | None = None,
 ) -> tuple[str, TokenRow]:
     """Create a token: returns it (shown once) and what the store keeps.
 
     Regulators and analysts need region prefixes (2, 4 or 6 digits) and no enterprise; a leader
-    needs the USCC of a firm in the store and no regions; an admin neither.
+    needs the USCC of a firm in the store and no regions; an admin neither. The token lasts
+    ``expires_in`` days (default :data:`DEFAULT_DAYS`) or through the day ``expires_on`` (UTC).
     """
     try:
         chosen = Role(role)
@@ -84,9 +131,13 @@ def issue_token(
         raise ConfigError(
             f"unknown role {role!r}: use one of {', '.join(r.value for r in Role)}"
         ) from None
-    label = name.strip()
+    try:
+        label = clean_text(name.strip())
+    except RuleViolation as error:
+        raise ConfigError(f"--name {error}") from None
     if not label or len(label) > 100:
         raise ConfigError("a token needs a name of 1 to 100 characters (who or what uses it)")
+    expires_at = _expiry(expires_in, expires_on)
     try:
         prefixes = sorted({validate_region_prefix(r) for r in regions or []})
     except RuleViolation as error:
@@ -113,17 +164,18 @@ def issue_token(
         digest=digest(token),
         created_at=_now(),
         revoked_at=None,
+        expires_at=expires_at,
     )
     store.add_token(row)
     return token, row
 
 
 def authenticate(store: Store, token: str) -> Principal | None:
-    """The principal of a token in force, or None (unknown, malformed or revoked)."""
+    """The principal of a token in force, or None (unknown, malformed, revoked or expired)."""
     if not token.startswith(_PREFIX) or len(token) > 200:
         return None
     row = store.token(digest(token))
-    if row is None:
+    if row is None or expired(row):
         return None
     return Principal(row.token_id, row.name, Role(row.role), row.regions, row.enterprise)
 

@@ -151,6 +151,9 @@ class TokenRow(NamedTuple):
     digest: str  # hex SHA-256 of the token
     created_at: str  # ISO timestamp, UTC
     revoked_at: str | None
+    #: ISO timestamp, UTC, from which the token is refused; None: a token made before tokens
+    #: expired, which lasts until revoked
+    expires_at: str | None = None
 
 
 Row = (

@@ -1,4 +1,4 @@
 CREATE (:ApiToken {
   token_id: $token_id, name: $name, role: $role, regions: $regions, enterprise: $enterprise,
-  digest: $digest, created_at: $created_at, revoked_at: $revoked_at
+  digest: $digest, created_at: $created_at, revoked_at: $revoked_at, expires_at: $expires_at
 })

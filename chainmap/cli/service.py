@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -79,17 +80,46 @@ def token_create(
         str | None,
         typer.Option("--enterprise", help="The leader's USCC (leader).", show_default=False),
     ] = None,
+    expires_in: Annotated[
+        int | None,
+        typer.Option(
+            "--expires-in",
+            metavar="DAYS",
+            help="Days the token works (1 to 3650). Default 90.",
+            show_default=False,
+        ),
+    ] = None,
+    expires_on: Annotated[
+        datetime | None,
+        typer.Option(
+            "--expires-on",
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="The last day the token works (UTC), YYYY-MM-DD; instead of --expires-in.",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Create an API token and print it **once**: the store keeps only its SHA-256 digest.
-    Give it to the caller; a lost token is revoked and replaced, never recovered."""
+    Give it to the caller; a lost token is revoked and replaced, never recovered. It expires
+    after 90 days unless --expires-in or --expires-on says otherwise."""
     from chainmap.access import issue_token
 
     with open_store(_store_url(store)) as opened:
-        token, row = issue_token(opened, role, name, region, enterprise)
+        token, row = issue_token(
+            opened,
+            role,
+            name,
+            region,
+            enterprise,
+            expires_in=expires_in,
+            expires_on=expires_on.date() if expires_on else None,
+        )
     scope = ", ".join(_named(r) for r in row.regions) or row.enterprise or "everything"
     err_console.print(
-        f"token {row.token_id} ({row.role}: {scope}) for {row.name}:", highlight=False
+        f"token {row.token_id} ({row.role}: {scope}) for {row.name}, expires {row.expires_at}:",
+        highlight=False,
     )
     sys.stdout.write(token + "\n")
 
@@ -109,10 +139,22 @@ def token_list(
         OutputFormat.table
     ),
 ) -> None:
-    """List the tokens (never the tokens themselves): id, name, role, scope, created, revoked."""
+    """List the tokens (never the tokens themselves): id, name, role, scope, created, expires,
+    revoked. A token made before tokens expired shows no expiry: it lasts until revoked."""
+    from chainmap.access import expired
+
     with open_store(_store_url(store)) as opened:
         rows = opened.tokens()
-    fields = ("token_id", "name", "role", "regions", "enterprise", "created_at", "revoked_at")
+    fields = (
+        "token_id",
+        "name",
+        "role",
+        "regions",
+        "enterprise",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+    )
     if format is OutputFormat.json:
         listed = [
             {f: list(r.regions) if f == "regions" else getattr(r, f) for f in fields} for r in rows
@@ -130,6 +172,7 @@ def token_list(
             ", ".join(_named(code) for code in r.regions),
             r.enterprise or "",
             r.created_at,
+            (r.expires_at + (" (expired)" if expired(r) else "")) if r.expires_at else "never",
             r.revoked_at or "",
         )
     console.print(table)

@@ -183,14 +183,17 @@ SELECT f.chain_id, f.from_segment, f.to_segment FROM json_each(?) AS j
 JOIN segment_feeds AS f ON f.chain_id = j.value ORDER BY f.chain_id, f.from_segment, f.to_segment
 """
 # API tokens: only a digest of each (chainmap token create prints the token once). Created on
-# opening a store written before tokens existed, so the schema version stays the same.
+# opening a store written before tokens existed, and the expiry column added to one written
+# before tokens expired, so the schema version stays the same.
 _TOKENS_TABLE = """
 CREATE TABLE IF NOT EXISTS api_tokens (
     token_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
     regions TEXT NOT NULL DEFAULT '', enterprise TEXT, digest TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL, revoked_at TEXT
+    created_at TEXT NOT NULL, revoked_at TEXT, expires_at TEXT
 )
 """
+_TOKEN_COLUMNS = "SELECT name FROM pragma_table_info('api_tokens')"
+_ADD_TOKEN_EXPIRY = "ALTER TABLE api_tokens ADD COLUMN expires_at TEXT"
 # Stores written by an earlier chainmap, upgraded on opening, in one transaction.
 # From version 1: the certificates' two optional dates, and the status words renamed after
 # ISO/IEC 17021-1 (撤销 was stored as 'revoked' and is 'withdrawn'; 注销 was stored as 'withdrawn'
@@ -210,11 +213,11 @@ ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
 """
 _GENERATION = "SELECT value FROM meta WHERE key = 'generation'"
 _TOKEN_BY_DIGEST = """
-SELECT token_id, name, role, regions, enterprise, digest, created_at, revoked_at
+SELECT token_id, name, role, regions, enterprise, digest, created_at, revoked_at, expires_at
 FROM api_tokens WHERE digest = ? AND revoked_at IS NULL
 """
 _TOKENS = """
-SELECT token_id, name, role, regions, enterprise, digest, created_at, revoked_at
+SELECT token_id, name, role, regions, enterprise, digest, created_at, revoked_at, expires_at
 FROM api_tokens ORDER BY created_at, token_id
 """
 
@@ -426,6 +429,8 @@ class SQLiteStore:
                 )
             if "api_tokens" not in tables:  # stores written before tokens existed
                 self._db.execute(_TOKENS_TABLE)
+            elif "expires_at" not in {r[0] for r in self._db.execute(_TOKEN_COLUMNS)}:
+                self._add_token_expiry()
             return
         if tables:
             raise StoreUnavailable(f"{self.path} is an SQLite file but not a chainmap store")
@@ -443,6 +448,17 @@ class SQLiteStore:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
+
+    def _add_token_expiry(self) -> None:
+        """Add the expiry column to a store written before tokens expired."""
+        try:
+            self._db.execute(_ADD_TOKEN_EXPIRY)
+        except sqlite3.OperationalError as error:
+            if "duplicate column" not in str(error):  # else another process added it meanwhile
+                raise StoreError(
+                    f"{self.path} keeps API tokens without expiry dates; adding the column failed "
+                    f"({error}): open it once with write access"
+                ) from None
 
     def _version(self) -> str | None:
         found = self._db.execute(_SCHEMA_VERSION).fetchone()
@@ -625,10 +641,10 @@ class SQLiteStore:
         try:
             self._db.execute(
                 "INSERT INTO api_tokens (token_id, name, role, regions, enterprise, digest, "
-                "created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, revoked_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
-        except sqlite3.IntegrityError as error:
+        except sqlite3.Error as error:
             raise StoreError(f"token {token.token_id} could not be kept: {error}") from None
 
     def token(self, digest: str) -> TokenRow | None:
@@ -639,10 +655,13 @@ class SQLiteStore:
         return [_to_token(r) for r in self._all(_TOKENS)]
 
     def revoke_token(self, token_id: str, when: str) -> bool:
-        done = self._db.execute(
-            "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL",
-            (when, token_id),
-        )
+        try:
+            done = self._db.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL",
+                (when, token_id),
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"token {token_id} could not be revoked: {error}") from None
         return done.rowcount == 1
 
     def bodies(self) -> list[BodyRow]:
