@@ -15,17 +15,24 @@ from . import errors
 from .cache import Results
 from .deps import Stores
 from .routes import analysis, chains, datasets, enterprises, leaders, pages, system
+from .schemas import ErrorOut
 
 __all__ = ["create_app"]
 
 API = "/api/v1"
 
-#: answers every route may give besides its own
+#: answers every route may give besides its own, each an ErrorOut
 _REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no bearer token, or an unknown or revoked one"},
-    403: {"description": "the token's role may not do this"},
-    404: {"description": "not found, or not within the caller's bounds (the same answer)"},
-    422: {"description": "a parameter or the data is not valid"},
+    code: {"model": ErrorOut, "description": text}
+    for code, text in {
+        400: "unsupported_format: a format or export the route does not have",
+        401: "unauthorized: no bearer token, or an unknown or revoked one",
+        403: "forbidden: the token's role may not do this",
+        404: "not_found: not found, or not within the caller's bounds (the same answer)",
+        422: "invalid_parameter, invalid_dataset: a parameter or the data is not valid",
+        500: "internal_error: an unexpected failure, logged on the server",
+        503: "store_unavailable: the store cannot be read or written just now",
+    }.items()
 }
 
 

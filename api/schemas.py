@@ -22,6 +22,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseDetail",
     "EnterprisePage",
+    "ErrorOut",
     "Health",
     "ImportReport",
     "Reason",
@@ -34,6 +35,19 @@ __all__ = [
     "firm_certificates",
     "status_on_day",
 ]
+
+
+class ErrorOut(BaseModel):
+    """Every error: a stable machine code and the message in the caller's language (docs/api.md
+    lists the codes)."""
+
+    code: str = Field(description="not_found, forbidden, invalid_parameter ... (docs/api.md)")
+    detail: str = Field(description="the message in the caller's language (Accept-Language)")
+    detail_en: str
+    detail_zh: str
+    problems: list[dict[str, Any]] | None = Field(
+        None, description="invalid_parameter and invalid_dataset: each problem"
+    )
 
 
 class Health(BaseModel):
