@@ -116,19 +116,21 @@ _NO_FLAGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r" \(--accept-bad-checksum\)"), ""),
     (re.compile(r"已按 --accept-bad-checksum 接受"), "已接受"),
     (
-        re.compile(r", map (it|them) with --mapping FILE, or pass --ignore-(column|sheet) \S+ "),
-        r" or remove the \2 from the upload ",
+        re.compile(
+            r", map (?:it|them) with --mapping FILE, or pass --ignore-(column|sheet) .+? "
+            r"to leave it out"
+        ),
+        r" or remove the \1 from the upload",
     ),
-    (re.compile(r"to leave it out"), "(it would be lost otherwise)"),
-    (re.compile(r"; `chainmap [^`]*` [^;.]*"), ""),
     (
-        re.compile(r"，或用 --mapping 文件映射，或加 --ignore-column \S+ 明确忽略"),
+        re.compile(r"，或用 --mapping 文件映射，或加 --ignore-column .+? 明确忽略"),
         "，或从上传的文件中删去该列",
     ),
     (
         re.compile(r"，或用 --mapping 文件映射，或加 --ignore-sheet 明确忽略"),
         "，或从上传的文件中删去该表",
     ),
+    (re.compile(r"; `chainmap [^`]*` [^;.]*"), ""),
 ]
 # a server path: /any/where/file.csv is shown as file.csv
 _PATH = re.compile(r"(?<![\w:/.])/(?:[^\s/'\"“”]+/)+([^\s/'\"“”]*)")
@@ -145,7 +147,7 @@ def problem_json(problem: Any, lang: str) -> dict[str, Any]:
     """One problem of a dataset: where it is and what is wrong, in ``lang``."""
     return {
         "severity": str(problem.severity),
-        "file": problem.file,
+        "file": plain(problem.file),
         "table": _table(problem.file),
         "row": problem.row,
         "column": problem.column,

@@ -215,3 +215,28 @@ def test_a_store_failure_is_503_without_the_stores_address(
         answer = client.get("/api/v1/chains", headers={"Authorization": f"Bearer {token}"})
     error(answer, 503, "store_unavailable")
     assert "w.db" not in answer.text
+
+
+def test_a_workbooks_problems_say_what_to_do_in_upload_terms(world: World, tmp_path: Path) -> None:
+    from ledger_book import HEADERS, ledger_rows, write_ledger
+
+    rows = [[*row, "0512-6666"] for row in ledger_rows()]
+    book = write_ledger(
+        tmp_path / "台账.xlsx",
+        rows=rows,
+        headers=[*HEADERS, "联系电话"],
+        extra_sheet=("联系人", [["姓名", "电话", "邮箱"], ["张三", "0512-1", "a@b.cn"]] * 3),
+    )
+    for lang in ("zh", "en"):
+        answer = world.client.post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {world.tokens['admin']}", "Accept-Language": lang},
+            files=[("files", ("台账.xlsx", book.read_bytes(), "application/octet-stream"))],
+        )
+        body = error(answer, 422, "invalid_dataset")
+        column = [p for p in body["problems"] if p["column"] == "联系电话"]
+        assert column, body["problems"]
+        assert all("--" not in p["message_en"] + p["message_zh"] for p in body["problems"])
+        assert "remove the column from the upload" in column[0]["message_en"]
+        assert "删去该列" in column[0]["message_zh"]
+        assert column[0]["message"] == column[0][f"message_{lang}"]
