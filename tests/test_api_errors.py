@@ -3,6 +3,7 @@ command-line advice, no traceback and no path of the server. (Both stores where 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -240,3 +241,21 @@ def test_a_workbooks_problems_say_what_to_do_in_upload_terms(world: World, tmp_p
         assert "remove the column from the upload" in column[0]["message_en"]
         assert "删去该列" in column[0]["message_zh"]
         assert column[0]["message"] == column[0][f"message_{lang}"]
+
+
+def test_a_hidden_firm_and_an_absent_one_get_the_same_answer_in_both_languages(
+    world: World,
+) -> None:
+    nobody = make_uscc(999, "320583")
+    for who, hidden, path in (
+        ("reg34", L1, "/enterprises/{}"),
+        ("leader1", L2, "/enterprises/{}"),
+        ("reg34", L1, "/leaders/{}/tiers"),
+        ("leader1", L2, "/leaders/{}/tiers"),
+        ("admin", None, "/leaders/{}/tiers"),
+    ):
+        absent = world.get(who, path.format(nobody)).json()
+        assert absent["code"] == "not_found"
+        if hidden is not None:
+            shown = world.get(who, path.format(hidden)).json()
+            assert json.dumps(shown).replace(hidden, "X") == json.dumps(absent).replace(nobody, "X")

@@ -66,14 +66,14 @@ def enterprise(
     bounds: BoundsDep,
     day: AsOf,
 ) -> EnterpriseDetail:
-    if not visible_firms(store, bounds, [uscc]):
+    found = visible_firms(store, bounds, [uscc])
+    if not found:
         raise missing("enterprise", uscc)
     graph = to_digraph(tree_read(results, store, uscc, 1))
     neighbours = sorted(set(graph.predecessors(uscc)) | set(graph.successors(uscc)))
     shown = {row.uscc: Enterprise.of(row) for row in visible_firms(store, bounds, neighbours)}
-    (row,) = visible_firms(store, bounds, [uscc])
     return EnterpriseDetail(
-        **Enterprise.of(row).model_dump(),
+        **Enterprise.of(found[0]).model_dump(),
         certificates=firm_certificates(
             graph.nodes[uscc]["certificates"], day, body_names(results, store)
         ),

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from chainmap.analysis import certification
+from chainmap.errors import NotFound
 from chainmap.records import CertificateRow
 
 from ..computed import body_names, cached_json, tree_read
@@ -40,7 +41,10 @@ def tiers(
     depth = min(depth, settings.max_depth)
 
     def build() -> Tiers:
-        read = tree_read(results, store, leader, depth)
+        try:
+            read = tree_read(results, store, leader, depth)
+        except NotFound:  # answered as a firm outside the bounds is
+            raise missing("enterprise", leader) from None
         visible = visible_firms(store, bounds, read.tiers)
         if not any(row.uscc == leader for row in visible):
             raise missing("enterprise", leader)
