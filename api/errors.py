@@ -253,25 +253,56 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+#: pydantic's error types as a reader says them: English and Chinese, with the error's context
+_SAID: dict[str, tuple[str, str]] = {
+    "missing": ("is needed", "不能缺少"),
+    "string_pattern_mismatch": (
+        "{value!r} is not of the form this parameter takes (see its description)",
+        "“{value}”的格式不对（见参数说明）",
+    ),
+    "string_too_long": ("is longer than {max_length} characters", "超过 {max_length} 个字符"),
+    "too_long": ("has more than {max_length} values", "超过 {max_length} 个值"),
+    "too_short": ("needs at least {min_length} value(s)", "至少需要 {min_length} 个值"),
+    "greater_than_equal": ("must be at least {ge}", "不能小于 {ge}"),
+    "less_than_equal": ("must be at most {le}", "不能大于 {le}"),
+    "int_parsing": ("{value!r} is not a whole number", "“{value}”不是整数"),
+    "float_parsing": ("{value!r} is not a number", "“{value}”不是数字"),
+    "bool_parsing": ("{value!r} is not true or false", "“{value}”不是 true 或 false"),
+    "date_from_datetime_parsing": (
+        "{value!r} is not a date (YYYY-MM-DD)",
+        "“{value}”不是日期（YYYY-MM-DD）",
+    ),
+    "date_parsing": ("{value!r} is not a date (YYYY-MM-DD)", "“{value}”不是日期（YYYY-MM-DD）"),
+    "enum": ("{value!r} is not one of {expected}", "“{value}”不在可选值 {expected_zh} 之中"),
+}
+
+
+def _parameter_problem(e: Mapping[str, Any]) -> dict[str, Any]:
+    """One parameter's problem: where, which, the value as sent, and what is wrong in both
+    languages."""
+    where = [str(part) for part in e.get("loc", ())]
+    name = where[1] if len(where) > 1 else ".".join(where)
+    value = e.get("input")
+    shown = value if isinstance(value, str | int | float | bool) or value is None else None
+    context = {**(e.get("ctx") or {}), "value": shown}
+    expected = str(context.get("expected", "")).replace("'", "")
+    context.update(expected=expected, expected_zh=expected.replace(" or ", "、"))
+    en, zh = _SAID.get(str(e.get("type")), (str(e.get("msg", "is not valid")), ""))
+    try:
+        en, zh = en.format(**context), zh.format(**context)
+    except (KeyError, IndexError, ValueError):
+        en, zh = str(e.get("msg", "is not valid")), ""
+    return {
+        "in": where[0] if where else "",
+        "name": name,
+        "value": shown,
+        "message_en": f"{name}: {en}",
+        "message_zh": f"参数 {name}：{zh or en}",
+    }
+
+
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    items = []
-    for e in error.errors():
-        where = [str(part) for part in e.get("loc", ())]
-        name = where[1] if len(where) > 1 else ".".join(where)
-        value = e.get("input")
-        shown = value if isinstance(value, str | int | float | bool) or value is None else None
-        said = str(e.get("msg", "not valid"))
-        if e.get("type") == "string_pattern_mismatch":  # the pattern says little to a reader
-            said = f"{shown!r} is not of the form this parameter takes (see its description)"
-        items.append(
-            {
-                "in": where[0] if where else "",
-                "name": name,
-                "value": shown,
-                "message": f"{name}: {said}",
-            }
-        )
     formats = [e for e in error.errors() if tuple(e.get("loc", ()))[:2] == ("query", "format")]
     if formats:
         expected = str((formats[0].get("ctx") or {}).get("expected", "")).replace("'", "")
@@ -282,9 +313,12 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
             f"format: this route answers in {expected} only",
             f"format：此地址只提供 {expected.replace(' or ', '、')} 格式",
         )
-    en = "; ".join(str(i["message"]) for i in items) or "the request is not valid"
-    names = "、".join(dict.fromkeys(str(i["name"]) for i in items))
-    zh = f"参数无效：{names}（{en}）"
+    lang = language(request.headers)
+    items = [_parameter_problem(e) for e in error.errors()]
+    for item in items:
+        item["message"] = item[f"message_{lang}"]
+    en = "; ".join(str(i["message_en"]) for i in items) or "the request is not valid"
+    zh = "；".join(str(i["message_zh"]) for i in items) or "请求无效"
     body = _body(request.headers, "invalid_parameter", en, zh)
     body["problems"] = items
     return JSONResponse(body, status_code=422)

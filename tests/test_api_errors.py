@@ -86,7 +86,13 @@ def test_parameter_problems_name_the_parameter(world: World) -> None:
     )
     (problem,) = body["problems"]
     assert (problem["in"], problem["name"], problem["value"]) == ("query", "size", "huge")
-    assert "size" in body["detail_zh"]
+    assert "size" in body["detail_zh"] and problem["message"] == problem["message_en"]
+    chinese = error(world.get("admin", "/enterprises", per_page=0), 422, "invalid_parameter")
+    assert chinese["detail"] == "参数 per_page：不能小于 1"
+    assert chinese["detail_en"] == "per_page: must be at least 1"
+    body = error(world.get("admin", "/chains/C1/plan", lang="fr"), 422, "invalid_parameter")
+    assert body["detail"] == "参数 lang：“fr”不在可选值 zh、en 之中"
+    assert body["detail_en"] == "lang: 'fr' is not one of zh or en"
 
 
 def test_an_upload_answers_a_list_of_problems_without_command_line_advice(world: World) -> None:
