@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Query, Request, Security, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -101,8 +101,23 @@ class Stores:
             self._local = threading.local()
 
 
+class _ThreadStore:
+    """The embedded store as a request sees it: every call goes to the connection of the thread
+    that makes it. FastAPI may resolve a dependency in one worker thread and run the route in
+    another, so a connection handed over at resolution would serve two requests at once (under
+    load: ``cannot start a transaction within a transaction``)."""
+
+    def __init__(self, stores: Stores) -> None:
+        self._stores = stores
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stores.get(), name)
+
+
 def get_store(request: Request) -> Store:
     stores: Stores = request.app.state.stores
+    if stores.url.startswith("sqlite"):
+        return cast(Store, _ThreadStore(stores))
     return stores.get()
 
 
