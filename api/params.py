@@ -26,7 +26,14 @@ __all__ = [
     "listed",
 ]
 
-ChainId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="a chain id")]
+ChainId = Annotated[
+    str,
+    Path(
+        pattern=r"^[^/\x00-\x1f\x7f]{1,64}$",
+        description="a chain id, as the data gives it (a ledger's chains are named by their "
+        "names, e.g. 光伏产业链(无锡), percent-encoded in the path)",
+    ),
+]
 USCC = Annotated[
     str, Path(pattern=r"^[0-9A-Z]{18}$", description="统一社会信用代码, 18 characters")
 ]
@@ -101,9 +108,13 @@ def segments(
     return listed(segment)
 
 
+_USCC_ITEM = r"\s*[0-9A-Za-z]{18}\s*"
+FailedItem = Annotated[str, StringConstraints(pattern=rf"^{_USCC_ITEM}(,{_USCC_ITEM})*$")]
+
+
 def failed(
     fail: Annotated[
-        list[str],
+        list[FailedItem],
         Query(
             min_length=1,
             max_length=1000,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from api_world import write
@@ -93,3 +94,13 @@ def test_a_ledger_workbook_goes_in_over_the_api(
     assert answer.json()["written"]["chains"] == 1
     with open_store(url) as store:
         assert "新能源汽车产业链" in {c.name for c in store.chains()}
+    # the ledger's chain is named by its name, and is asked about by it
+    chain = quote("新能源汽车产业链")
+    weak = client.get(f"/api/v1/chains/{chain}/weak-links", headers=auth)
+    assert weak.status_code == 200, weak.text
+    assert {row["uscc"] for row in weak.json()["items"]} <= {
+        row["uscc"] for row in client.get("/api/v1/enterprises", headers=auth).json()["items"]
+    }
+    for empty in ("", ",", " , "):
+        answer = client.get(f"/api/v1/chains/{chain}/what-if?fail={empty}", headers=auth)
+        assert answer.status_code == 422, (empty, answer.text)
