@@ -23,17 +23,17 @@ __all__ = [
 DEFAULT_LOCK_WAIT = 600.0
 
 
-def _lock_wait() -> float:
-    """``CHAINMAP_LOCK_WAIT`` (seconds), else :data:`DEFAULT_LOCK_WAIT`."""
-    given = os.environ.get("CHAINMAP_LOCK_WAIT", "").strip()
+def _seconds(variable: str, default: float) -> float:
+    """A number of seconds from the environment variable ``variable``, else ``default``."""
+    given = os.environ.get(variable, "").strip()
     if not given:
-        return DEFAULT_LOCK_WAIT
+        return default
     try:
         seconds = float(given)
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds < float("inf"):
-        raise ConfigError(f"CHAINMAP_LOCK_WAIT={given!r}: give a number of seconds, e.g. 600")
+        raise ConfigError(f"{variable}={given!r}: give a number of seconds, e.g. {default:g}")
     return seconds
 
 
@@ -47,16 +47,26 @@ def open_store(url: str, *, create: bool = False) -> Store:
 
     ``create`` makes a new embedded store when the file does not exist (imports do; reads don't);
     it is built aside and moved into place by the first write that commits. An SQLite write
-    waits up to ``CHAINMAP_LOCK_WAIT`` seconds (default 600) for another import's.
+    waits up to ``CHAINMAP_LOCK_WAIT`` seconds (default 600) for another import's; a Neo4j
+    statement that fails for a passing reason is retried for ``CHAINMAP_NEO4J_RETRY`` seconds
+    (default 15).
     """
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
             raise ConfigError("sqlite store URL needs a path: sqlite:///chainmap.db")
-        return SQLiteStore(Path(path), create=create, staged=create, lock_wait=_lock_wait())
+        return SQLiteStore(
+            Path(path),
+            create=create,
+            staged=create,
+            lock_wait=_seconds("CHAINMAP_LOCK_WAIT", DEFAULT_LOCK_WAIT),
+        )
     if url.startswith(_NEO4J_SCHEMES):
         from chainmap.config import get_settings
-        from chainmap.store.neo4j import Neo4jStore  # the driver loads only when it is used
+        from chainmap.store.neo4j import (  # the driver loads only when it is used
+            RETRY_SECONDS,
+            Neo4jStore,
+        )
 
         settings = get_settings()
         return Neo4jStore(
@@ -65,6 +75,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
             password=settings.neo4j_password,
             database=settings.neo4j_database,
             writers=settings.neo4j_writers,
+            retry_seconds=_seconds("CHAINMAP_NEO4J_RETRY", RETRY_SECONDS),
         )
     raise ConfigError(
         f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db) "

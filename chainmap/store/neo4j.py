@@ -13,10 +13,18 @@ hold is complete and correct, the others are missing, and a chain whose leaders 
 whose feeds) were being replaced may have lost its old list without the new one yet. Running the
 same import again completes it: what is already there is found by its natural key and updated
 (MERGE), only what is missing is created (see ``_New``), so nothing is doubled.
+
+A server that cannot be reached is reported within seconds (``CONNECT_SECONDS``: a refused
+connection at once, one that accepts and never answers when the wait runs out), as
+:class:`~chainmap.errors.StoreUnavailable`. A statement that fails for a passing reason (a
+deadlock, a leader changing, a lost connection) is retried for up to ``retry_seconds``; a
+server that stays away ends an import with a message saying how much was written and that
+running the same import again completes it.
 """
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections import deque
 from collections.abc import Collection, Iterable, Sequence
@@ -32,6 +40,7 @@ from neo4j.exceptions import (
     DriverError,
     Neo4jError,
     ServiceUnavailable,
+    SessionExpired,
 )
 from neo4j.time import Date
 
@@ -56,7 +65,16 @@ from chainmap.records import (
 from chainmap.store.base import STAT_KEYS, Progress, Waiting
 from chainmap.store.cypher import query
 
-__all__ = ["SCHEMA_VERSION", "Neo4jStore"]
+__all__ = ["CONNECT_SECONDS", "RETRY_SECONDS", "SCHEMA_VERSION", "Neo4jStore"]
+
+#: how long opening a connection may take: connecting, the Bolt handshake, signing in
+CONNECT_SECONDS = 5.0
+#: how long a statement that failed for a passing reason is retried (the driver's default is 30)
+RETRY_SECONDS = 15.0
+
+# The driver logs each retry as a warning, which without a logging set-up reached the user as a
+# stream of lines before any message of ours: an application that wants them configures logging.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 #: the version of the form the data is stored in, kept in the database; an older database is
 #: upgraded when a store opens it (see ``_upgrade``)
@@ -245,6 +263,7 @@ class Neo4jStore:
         password: str | None = None,
         database: str | None = None,
         writers: int = 2,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         self.url = url
         self._database = database or "neo4j"
@@ -256,6 +275,10 @@ class Neo4jStore:
                 # the server's hints ("label does not exist" on an empty database ...) would
                 # otherwise reach the user as log warnings on every read
                 notifications_min_severity=NotificationMinimumSeverity.OFF,
+                # the driver waits 60 s by default for a server that accepts and never answers
+                connection_timeout=CONNECT_SECONDS,
+                connection_acquisition_timeout=CONNECT_SECONDS,
+                max_transaction_retry_time=retry_seconds,
             )
         except (ConfigurationError, ValueError) as error:
             raise StoreUnavailable(f"{url} is not a usable Neo4j address: {error}") from None
@@ -305,6 +328,11 @@ class Neo4jStore:
             records, _, _ = self._driver.execute_query(
                 statement, parameters_=parameters, database_=self._database, routing_=routing
             )
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise StoreUnavailable(
+                f"lost Neo4j at {self.url} ({error}); it stopped or cannot be reached: "
+                "start it again or check the network"
+            ) from None
         except (Neo4jError, DriverError) as error:
             raise StoreError(f"Neo4j at {self.url} failed on {name}: {error}") from None
         return records
@@ -350,6 +378,17 @@ class Neo4jStore:
         """Upsert every table in batches of ``batch_size``, each batch its own transaction. The
         generation goes up before the first batch and after the last, so no cache keeps what
         a write that stopped part-way left, nor what was read while it ran."""
+        try:
+            return self._write_all(rows, progress, batch_size)
+        except StoreUnavailable as error:
+            raise StoreUnavailable(
+                f"{error}. The import stopped part-way: the rows written are whole, and running "
+                "the same import again once Neo4j is back completes it"
+            ) from None
+
+    def _write_all(
+        self, rows: TableRows, progress: Progress | None, batch_size: int
+    ) -> dict[Table, int]:
         for name in _SCHEMA:
             self._write(name)
         # an emptied database has lost its version: what is written now is of this one
