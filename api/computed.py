@@ -95,3 +95,16 @@ def cached_json(
         ("json", store.generation(), key), lambda: build().model_dump_json().encode("utf-8")
     )
     return Response(body, media_type="application/json")
+
+
+def cached_bytes(
+    results: Results,
+    store: Store,
+    key: Hashable,
+    build: Callable[[], bytes],
+    media_type: str,
+) -> Response:
+    """An answer other than JSON (a plan, an atlas page) kept whole while the data stays the
+    same: drawing one costs tens of milliseconds, serving it again a lookup. ``key`` holds
+    everything the answer depends on but the data, the caller's bounds included."""
+    return Response(results.get(("bytes", store.generation(), key), build), media_type=media_type)

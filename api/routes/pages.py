@@ -26,7 +26,7 @@ from chainmap.rules import region_name
 from chainmap.store import Store
 
 from ..cache import Results
-from ..computed import chain_figures
+from ..computed import cached_bytes, chain_figures
 from ..deps import (
     AtlasesCaller,
     PlanChain,
@@ -78,6 +78,13 @@ def _planned(
     return graph, figures
 
 
+_PLAN_MEDIA = {
+    PlanFormat.json: "application/json",
+    PlanFormat.md: "text/markdown",
+    PlanFormat.html: "text/html",
+}
+
+
 @router.get(
     "/chains/{chain_id}/plan",
     summary="The chain's one-chain-one-policy plan (一链一策)",
@@ -96,15 +103,20 @@ def plan(
     ] = PlanFormat.json,
     lang: Annotated[Lang, Query()] = Lang.zh,
 ) -> Response:
-    rules, measures = load_planning(), load_measures()
-    graph, figures = _planned(caller, asked, store, settings, results, day, weights)
-    bodies = body_capacities(store.bodies(), rules)
-    built = plan_for(graph, figures, day, weights, rules, bodies, measures)
-    if format is PlanFormat.json:
-        return Response(json_text(built.as_dict()), media_type="application/json")
-    if format is PlanFormat.md:
-        return Response(render_markdown(built, measures, lang.value), media_type="text/markdown")
-    return Response(render_html(built, measures, lang.value), media_type="text/html")
+    def build() -> bytes:
+        rules, measures = load_planning(), load_measures()
+        graph, figures = _planned(caller, asked, store, settings, results, day, weights)
+        bodies = body_capacities(store.bodies(), rules)
+        built = plan_for(graph, figures, day, weights, rules, bodies, measures)
+        if format is PlanFormat.json:
+            return json_text(built.as_dict()).encode("utf-8")
+        if format is PlanFormat.md:
+            return render_markdown(built, measures, lang.value).encode("utf-8")
+        return render_html(built, measures, lang.value).encode("utf-8")
+
+    bounds = (caller.role, caller.regions, caller.enterprise, asked.reach)
+    key = ("plan", bounds, asked.chain.chain_id, day, weights, format, lang)
+    return cached_bytes(results, store, key, build, _PLAN_MEDIA[format])
 
 
 @router.get("/chains/{chain_id}/batches", summary="Joint-certification batches (联合认证)")
@@ -145,6 +157,7 @@ _PAGE: dict[str, Any] = {
 def _page(
     caller: Principal,
     store: Store,
+    results: Results,
     settings: Settings,
     weights: Weights,
     kind: AtlasKind,
@@ -163,7 +176,14 @@ def _page(
         industry=options.industry,
         depth=min(options.depth, settings.max_depth),
     )
-    return Response(render_atlas(atlas_from_store(store, request, weights)), media_type="text/html")
+    # the page depends on what is drawn, not on who asks (may_draw said who may)
+    return cached_bytes(
+        results,
+        store,
+        ("atlas", request, weights),
+        lambda: render_atlas(atlas_from_store(store, request, weights)).encode("utf-8"),
+        "text/html",
+    )
 
 
 @router.get("/atlases/chain/{chain_id}", summary="A chain's atlas (admins)", **_PAGE)
@@ -171,11 +191,12 @@ def chain_atlas(
     chain_id: ChainId,
     caller: AtlasesCaller,
     store: StoreDep,
+    results: ResultsDep,
     settings: SettingsDep,
     weights: WeightsDep,
     options: Options,
 ) -> Response:
-    return _page(caller, store, settings, weights, AtlasKind.CHAIN, chain_id, options)
+    return _page(caller, store, results, settings, weights, AtlasKind.CHAIN, chain_id, options)
 
 
 @router.get(
@@ -185,11 +206,12 @@ def leader_atlas(
     uscc: USCC,
     caller: AtlasesCaller,
     store: StoreDep,
+    results: ResultsDep,
     settings: SettingsDep,
     weights: WeightsDep,
     options: Options,
 ) -> Response:
-    return _page(caller, store, settings, weights, AtlasKind.LEADER, uscc, options)
+    return _page(caller, store, results, settings, weights, AtlasKind.LEADER, uscc, options)
 
 
 @router.get(
@@ -199,11 +221,12 @@ def enterprise_atlas(
     uscc: USCC,
     caller: AtlasesCaller,
     store: StoreDep,
+    results: ResultsDep,
     settings: SettingsDep,
     weights: WeightsDep,
     options: Options,
 ) -> Response:
-    return _page(caller, store, settings, weights, AtlasKind.ENTERPRISE, uscc, options)
+    return _page(caller, store, results, settings, weights, AtlasKind.ENTERPRISE, uscc, options)
 
 
 @router.get("/atlases/region/{code}", summary="A region's chains by segment", **_PAGE)
@@ -213,10 +236,11 @@ def region_atlas(
     ],
     caller: AtlasesCaller,
     store: StoreDep,
+    results: ResultsDep,
     settings: SettingsDep,
     weights: WeightsDep,
     options: Options,
 ) -> Response:
     if region_name(code) is None:  # no such region (GB/T 2260, 2023 table or retired)
         raise missing("region", code)
-    return _page(caller, store, settings, weights, AtlasKind.REGION, code, options)
+    return _page(caller, store, results, settings, weights, AtlasKind.REGION, code, options)
