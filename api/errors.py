@@ -7,7 +7,8 @@ the caller's language (``Accept-Language``: Chinese by default, English on reque
 
 Codes: ``unauthorized`` 401, ``forbidden`` 403 (and ``chain_outside_regions``), ``not_found``
 404, ``unsupported_format`` and ``bad_request`` 400, ``method_not_allowed`` 405,
-``upload_too_large`` 413, ``invalid_parameter``, ``invalid_dataset`` (with ``problems``) and
+``upload_too_large`` 413, ``invalid_parameter``, ``invalid_upload``, ``invalid_dataset`` (with
+``problems``) and
 ``invalid_data`` 422, ``store_unavailable`` 503, ``internal_error`` 500. An unexpected exception is
 logged with its traceback and answered 500 with no details; no answer shows a traceback or a path
 of the server.

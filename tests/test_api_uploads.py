@@ -104,3 +104,19 @@ def test_a_ledger_workbook_goes_in_over_the_api(
     for empty in ("", ",", " , "):
         answer = client.get(f"/api/v1/chains/{chain}/what-if?fail={empty}", headers=auth)
         assert answer.status_code == 422, (empty, answer.text)
+
+
+def test_a_wrong_kind_of_file_is_refused_in_the_callers_language(
+    served: tuple[TestClient, dict[str, str], str],
+) -> None:
+    client, auth, _ = served
+    for language, words in (("zh", "请上传"), ("en", "upload CSV files")):
+        answer = client.post(
+            "/api/v1/datasets",
+            headers={**auth, "Accept-Language": language},
+            files=[("files", ("notes.txt", b"hello", "text/plain"))],
+        )
+        assert answer.status_code == 422, answer.text
+        body = answer.json()
+        assert body["code"] == "invalid_upload"
+        assert words in body["detail"]

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, UploadFile, status
+from fastapi import APIRouter, File, UploadFile, status
 
 from chainmap.access import Role
 from chainmap.errors import DataError, ValidationFailed
@@ -23,6 +23,7 @@ from chainmap.ingest.sources import WORKBOOK_SUFFIXES
 from chainmap.store import open_store
 
 from ..deps import ImportCaller, SettingsDep
+from ..errors import ApiError
 from ..schemas import ImportReport
 
 router = APIRouter(tags=["datasets"])
@@ -30,8 +31,8 @@ router = APIRouter(tags=["datasets"])
 _SUFFIXES = (".csv", ".json", *WORKBOOK_SUFFIXES)
 
 
-def _bad(detail: str) -> HTTPException:
-    return HTTPException(422, detail=detail)
+def _bad(en: str, zh: str) -> ApiError:
+    return ApiError(422, "invalid_upload", en, zh)
 
 
 def _saved(files: list[UploadFile], folder: Path) -> Path:
@@ -39,10 +40,17 @@ def _saved(files: list[UploadFile], folder: Path) -> Path:
     JSON file."""
     names = [PurePath(f.filename or "").name for f in files]
     if any(not n.lower().endswith(_SUFFIXES) for n in names) or len(set(names)) != len(names):
-        raise _bad("upload CSV files, one workbook (.xlsx, .xls, .xlsb, .ods) or one .json file")
+        raise _bad(
+            "upload CSV files, one workbook (.xlsx, .xls, .xlsb, .ods) or one .json file, "
+            "each under its own name",
+            "请上传 CSV 文件、一个工作簿（.xlsx、.xls、.xlsb、.ods）或一个 .json 文件，文件名不重复",
+        )
     single = [n for n in names if not n.lower().endswith(".csv")]
     if single and len(files) > 1:
-        raise _bad("a workbook or .json dataset comes alone, without other files")
+        raise _bad(
+            "a workbook or .json dataset comes alone, without other files",
+            "工作簿或 .json 数据须单独上传，不能与其他文件一起",
+        )
     for name, upload in zip(names, files, strict=True):
         with (folder / name).open("wb") as out:
             shutil.copyfileobj(upload.file, out)
@@ -78,10 +86,13 @@ def _chunks(path: Path) -> Iterator[bytes]:
 def _within_rows(dataset: Path, limit: int) -> None:
     rows = _rows_in(dataset)
     if rows > limit:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            detail=f"the upload holds {rows:,} rows; the HTTP API takes at most {limit:,} "
+            "upload_too_large",
+            f"the upload holds {rows:,} rows; the HTTP API takes at most {limit:,} "
             "(CHAINMAP_UPLOAD_ROWS); import a larger dataset with chainmap import",
+            f"上传的数据有 {rows:,} 行，接口最多接受 {limit:,} 行（CHAINMAP_UPLOAD_ROWS）；"
+            "更大的数据请用 chainmap import 导入",
         )
 
 
