@@ -1,5 +1,5 @@
 """Validation in worker processes gives the same verdict and the same rows as in one process,
-and a failure found late still keeps nothing, even though rows were already streamed to SQLite."""
+and a failure found late still keeps nothing."""
 
 from __future__ import annotations
 
