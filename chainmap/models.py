@@ -51,7 +51,11 @@ def _uscc(value: str, info: ValidationInfo) -> str:
     if passes_checks(code):  # the common case; the rules normalize and explain the others
         return code
     accept = bool(info.context and info.context.get("accept_bad_checksum"))
-    return rules.validate_uscc(value, accept_bad_checksum=accept).code
+    return rules.validate_uscc(clean_text(value), accept_bad_checksum=accept).code
+
+
+def _uscc_ref(value: str) -> str:
+    return normalize_uscc(clean_text(value))
 
 
 def _number(value: Any) -> Any:
@@ -207,7 +211,7 @@ UsccRef = Annotated[
     Annotated[
         str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[0-9A-Z]{18}$")
     ]
-    | Annotated[str, AfterValidator(normalize_uscc)],
+    | Annotated[str, AfterValidator(_uscc_ref)],
     _LEFT_TO_RIGHT,
 ]
 Amount = Annotated[

@@ -13,7 +13,7 @@ from sample_chain import LEADER, TIER1_A, write_dataset
 
 from chainmap.errors import ValidationFailed
 from chainmap.ingest.load import import_datasets
-from chainmap.records import FirmQuery
+from chainmap.records import FirmQuery, Table
 from chainmap.store import open_store
 
 Tables = dict[str, list[list[str]]]
@@ -104,6 +104,24 @@ def test_zero_width_characters_and_stray_marks_are_removed_on_both_stores(
     assert link.product == "动力电池"
     (cert,) = [c for c in chain.certificates if c.uscc == LEADER]
     assert cert.scope == "整车制造\n（含新能源汽车）"
+
+
+def test_usccs_are_cleaned_and_checked_the_same_way(
+    tmp_path: Path, edited: Callable[..., Tables]
+) -> None:
+    tables = edited()
+    tables["enterprises"][1][0] = "\ufeff" + LEADER  # as a copy from a web page may give it
+    tables["supply"][1][0] = TIER1_A + "\u200b"
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    _import(url, write_dataset(tmp_path / "data", tables))
+    with open_store(url) as store:
+        assert store.existing(Table.ENTERPRISES, [LEADER]) == {LEADER}
+        links = store.chain("NEV-T").supply
+    assert any(s.supplier == TIER1_A and s.customer == LEADER for s in links)
+    tables["supply"][1][0] = TIER1_A[:4] + "\x00" + TIER1_A[4:]
+    with pytest.raises(ValidationFailed) as failed:
+        _import(url, write_dataset(tmp_path / "bad", tables))
+    assert any(p.column == "supplier_uscc" and "U+0000" in p.message for p in failed.value.problems)
 
 
 def test_json_datasets_are_held_to_the_same_rules(tmp_path: Path) -> None:
