@@ -52,6 +52,19 @@ class Settings(BaseSettings):
         le=16,
         description="threads writing an import of one dataset into Neo4j",
     )
+    neo4j_retry: float = Field(
+        15.0,
+        ge=0,
+        le=3600,
+        description="seconds a Neo4j statement that failed for a passing reason (a deadlock, a "
+        "lost connection) is retried before the command gives up",
+    )
+    lock_wait: float = Field(
+        600.0,
+        ge=0,
+        le=86400,
+        description="seconds an import waits for another one writing to the same SQLite store",
+    )
     weights: Path | None = Field(
         None,
         description="TOML file of weak-link score weights and thresholds "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from chainmap.errors import ConfigError
@@ -19,24 +18,6 @@ __all__ = [
     "open_store",
 ]
 
-#: seconds an import waits for another one writing to the same SQLite store
-DEFAULT_LOCK_WAIT = 600.0
-
-
-def _seconds(variable: str, default: float) -> float:
-    """A number of seconds from the environment variable ``variable``, else ``default``."""
-    given = os.environ.get(variable, "").strip()
-    if not given:
-        return default
-    try:
-        seconds = float(given)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < float("inf"):
-        raise ConfigError(f"{variable}={given!r}: give a number of seconds, e.g. {default:g}")
-    return seconds
-
-
 _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
 
@@ -51,22 +32,16 @@ def open_store(url: str, *, create: bool = False) -> Store:
     statement that fails for a passing reason is retried for ``CHAINMAP_NEO4J_RETRY`` seconds
     (default 15).
     """
+    from chainmap.config import get_settings
+
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
             raise ConfigError("sqlite store URL needs a path: sqlite:///chainmap.db")
-        return SQLiteStore(
-            Path(path),
-            create=create,
-            staged=create,
-            lock_wait=_seconds("CHAINMAP_LOCK_WAIT", DEFAULT_LOCK_WAIT),
-        )
+        lock_wait = get_settings().lock_wait
+        return SQLiteStore(Path(path), create=create, staged=create, lock_wait=lock_wait)
     if url.startswith(_NEO4J_SCHEMES):
-        from chainmap.config import get_settings
-        from chainmap.store.neo4j import (  # the driver loads only when it is used
-            RETRY_SECONDS,
-            Neo4jStore,
-        )
+        from chainmap.store.neo4j import Neo4jStore  # the driver loads only when it is used
 
         settings = get_settings()
         return Neo4jStore(
@@ -75,7 +50,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
             password=settings.neo4j_password,
             database=settings.neo4j_database,
             writers=settings.neo4j_writers,
-            retry_seconds=_seconds("CHAINMAP_NEO4J_RETRY", RETRY_SECONDS),
+            retry_seconds=settings.neo4j_retry,
         )
     raise ConfigError(
         f"unknown store URL {url!r}; use sqlite:///PATH (e.g. sqlite:///chainmap.db) "
