@@ -120,3 +120,25 @@ def test_a_wrong_kind_of_file_is_refused_in_the_callers_language(
         body = answer.json()
         assert body["code"] == "invalid_upload"
         assert words in body["detail"]
+
+
+def test_a_hopeless_upload_is_read_only_until_its_first_thousand_errors(tmp_path: Path) -> None:
+    from chainmap.api.routes.datasets import UPLOAD_ERRORS
+
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    import_datasets([write(tmp_path / "world")], lambda: open_store(url, create=True))
+    with open_store(url) as store:
+        token, _ = issue_token(store, "admin", "uploads")
+    rows = "\n".join(f"BAD{n:015d},X{n:017d},p,2,x" for n in range(3 * UPLOAD_ERRORS))
+    body = f"supplier_uscc,customer_uscc,product,share,annual_value\n{rows}\n".encode()
+    with TestClient(create_app(Settings(store=url, upload_rows=10_000))) as client:
+        answer = client.post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+            files=[("files", ("supply.csv", body, "text/csv"))],
+        )
+    assert answer.status_code == 422, answer.text[:500]
+    found = answer.json()["problems"]
+    assert UPLOAD_ERRORS <= len(found) <= UPLOAD_ERRORS + 2
+    (stopped,) = [p for p in found if "reading stopped" in p["message"]]
+    assert int(stopped["row"]) < 3 * UPLOAD_ERRORS  # the rest was never read

@@ -29,6 +29,9 @@ from ..schemas import ImportReport
 router = APIRouter(tags=["datasets"])
 
 _SUFFIXES = (".csv", ".json", *WORKBOOK_SUFFIXES)
+#: a table of an upload is read no further once it has shown this many errors: the caller gets
+#: the first ones and where reading stopped, and the server is not held by a hopeless upload
+UPLOAD_ERRORS = 1000
 
 
 def _bad(en: str, zh: str) -> ApiError:
@@ -139,6 +142,7 @@ def upload(
             lambda: open_store(settings.store),
             batch_size=settings.batch_size,
             workers=1,
+            stop_after=UPLOAD_ERRORS,
         )
     return ImportReport(
         rows_read=result.rows_read,

@@ -49,6 +49,7 @@ def import_datasets(
     on_wait: Callable[[str], None] | None = None,
     options: ReadOptions | None = None,
     dry_run: bool = False,
+    stop_after: int | None = None,
 ) -> ImportResult:
     """Validate ``paths`` as one import and write them to the store ``open_target`` opens.
 
@@ -59,7 +60,9 @@ def import_datasets(
     when logging is not configured). A failed import keeps nothing (a new embedded store is
     built aside and appears only when the import commits). Raises
     :class:`~chainmap.errors.ValidationFailed` with every problem when the data has errors.
-    ``on_validate`` and ``on_write`` receive row counts. ``options`` say how to read the
+    ``on_validate`` and ``on_write`` receive row counts. ``stop_after`` stops reading a table
+    once it has shown that many errors (a service bounds its work on a hopeless upload that
+    way; the problems then say where reading stopped). ``options`` say how to read the
     user's files (mapping file, columns and sheets left out). A ``dry_run`` validates to the end
     and counts, per table, the rows that would be written, writing nothing; its ``open_target``
     may give None (no store yet: references resolve within the datasets).
@@ -76,6 +79,7 @@ def import_datasets(
             progress=on_validate,
             workers=workers,
             options=options,
+            stop_after=stop_after,
         ) as validation:
             if dry_run:
                 validation.settle()

@@ -73,6 +73,9 @@ class Task:
     options: ReadOptions = field(default_factory=ReadOptions)
     #: in a places pass, the unknown keys whose own rows were rejected: key -> (sheet, row)
     rejected: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: stop reading the table once this many errors are found (None: read it all, keeping at
+    #: most MAX_PROBLEMS problems)
+    stop_after: int | None = None
 
 
 @dataclass(slots=True)
@@ -94,6 +97,8 @@ class TaskResult:
     feeds: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: bodies named by certificates but not defined anywhere: recorded under their name
     new_bodies: list[str] = field(default_factory=list)
+    #: the row at which reading stopped because ``stop_after`` errors were found (0: read all)
+    stopped_at: int = 0
     #: keys of rows refused (firms, chains, segments): key -> (sheet, row), so that the rows
     #: naming them are told why they are unknown
     rejected: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -440,8 +445,12 @@ def run_task(
         context = {"accept_bad_checksum": task.accept_bad_checksum}
         label = table.label
         rejected = check.result.rejected if spec.name in _KEY_COLUMN else None
+        stop_after = None if places_pass else task.stop_after
         done = 0
         for row, raw in table.read():
+            if stop_after is not None and check.result.errors >= stop_after:
+                check.result.stopped_at = row
+                break
             done += 1
             if progress is not None and done % _PROGRESS_EVERY == 0:
                 progress(_PROGRESS_EVERY)

@@ -188,6 +188,7 @@ class Validation:
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
         options: ReadOptions | None = None,
+        stop_after: int | None = None,
     ) -> None:
         self._known = known
         self._progress = progress
@@ -215,6 +216,7 @@ class Validation:
                     accept_bad_checksum,
                     self._folder / f"{i}-{spec.name}",
                     options=options,
+                    stop_after=stop_after,
                 )
                 for i, s in enumerate(self._sources)
                 for spec in SPECS
@@ -339,6 +341,19 @@ class Validation:
         for result in results:
             problems += result.problems
             errors += result.errors
+            if result.stopped_at:
+                problems.append(
+                    Problem(
+                        result.task.path.name,
+                        result.stopped_at,
+                        "",
+                        "",
+                        f"{result.errors} errors found in {result.task.table}: reading stopped "
+                        f"here; fix them and send the data again",
+                        zh=f"{result.task.table} 已发现 {result.errors} 处错误，在此行停止读取；"
+                        "请修改后重新提交",
+                    )
+                )
             if result.truncated:
                 problems.append(
                     Problem(
