@@ -11,7 +11,13 @@ from chainmap.enums import CertStatus
 from chainmap.records import CertificateRow
 from chainmap.rules.certificates import audit_due, expires_within, status_on
 
-__all__ = ["CertState", "Certification", "certification", "certification_reasons"]
+__all__ = [
+    "REASON_OF_STATE",
+    "CertState",
+    "Certification",
+    "certification",
+    "certification_reasons",
+]
 
 
 class CertState(StrEnum):
@@ -114,7 +120,8 @@ def certification(
     return Certification(_BY_STATUS[latest_status], latest)
 
 
-_REASONS = {
+#: the weak-link reason each state that does not protect (or soon will not) gives
+REASON_OF_STATE = {
     CertState.NONE: "uncertified",
     CertState.WITHDRAWN: "certificate_withdrawn",
     CertState.CANCELLED: "certificate_cancelled",
@@ -134,7 +141,7 @@ def certification_reasons(found: Certification) -> tuple[str, ...]:
     >>> certification_reasons(Certification(CertState.VALID, surveillance_overdue=True))
     ('surveillance_overdue',)
     """
-    found_reasons = [_REASONS[found.state]] if found.state in _REASONS else []
+    found_reasons = [REASON_OF_STATE[found.state]] if found.state in REASON_OF_STATE else []
     if found.surveillance_overdue:
         found_reasons.append("surveillance_overdue")
     return tuple(found_reasons)

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from chainmap.analysis.certification import CertState, certification
+from chainmap.analysis.certification import REASON_OF_STATE, CertState, certification
 from chainmap.analysis.flow import Components, components, exposure
 from chainmap.analysis.structure import dominance, hhi, single_sourced
 from chainmap.analysis.upstream import Upstream, upstream
@@ -64,14 +64,6 @@ REASONS: dict[str, tuple[str, str]] = {
         "a large share of a concentrated customer's purchases",
     ),
     "low_maturity": ("质量管理成熟度低", "low QMS maturity"),
-}
-_CERT_REASON = {
-    CertState.NONE: "uncertified",
-    CertState.WITHDRAWN: "certificate_withdrawn",
-    CertState.CANCELLED: "certificate_cancelled",
-    CertState.EXPIRED: "certificate_expired",
-    CertState.SUSPENDED: "certificate_suspended",
-    CertState.EXPIRING: "certificate_expiring",
 }
 
 
@@ -344,8 +336,8 @@ def analyse_leader(
             risk_w.certification * state_risk + risk_w.maturity_gap * max(0.0, min(1.0, gap)),
         )
         reasons: list[str] = []
-        if cert.state in _CERT_REASON:
-            reasons.append(_CERT_REASON[cert.state])
+        if cert.state in REASON_OF_STATE:
+            reasons.append(REASON_OF_STATE[cert.state])
         if cert.surveillance_overdue:
             reasons.append("surveillance_overdue")
         if spof:
