@@ -84,6 +84,12 @@ class Settings(BaseSettings):
         description="most rows (all tables together) a dataset upload to the HTTP API may hold; "
         "larger datasets go in with `chainmap import`",
     )
+    upload_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="longest the HTTP API checks an upload; past it the upload is refused (422) "
+        "and larger datasets go in with `chainmap import`",
+    )
     workers: int = Field(
         0,
         ge=0,

@@ -142,3 +142,23 @@ def test_a_hopeless_upload_is_read_only_until_its_first_thousand_errors(tmp_path
     assert UPLOAD_ERRORS <= len(found) <= UPLOAD_ERRORS + 2
     (stopped,) = [p for p in found if "reading stopped" in p["message"]]
     assert int(stopped["row"]) < 3 * UPLOAD_ERRORS  # the rest was never read
+
+
+def test_an_upload_checked_past_the_time_limit_is_refused_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    import_datasets([write(tmp_path / "world")], lambda: open_store(url, create=True))
+    with open_store(url) as store:
+        token, _ = issue_token(store, "admin", "uploads")
+    before = stats(url)
+    book = write_ledger(tmp_path / "台账.xlsx")
+    with TestClient(create_app(Settings(store=url, upload_seconds=1e-6))) as client:
+        answer = client.post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+            files=[("files", (book.name, book.read_bytes(), "application/vnd.ms-excel"))],
+        )
+    assert answer.status_code == 422, answer.text[:500]
+    assert any("longer than this service allows" in p["message"] for p in answer.json()["problems"])
+    assert stats(url) == before

@@ -143,6 +143,7 @@ def upload(
             batch_size=settings.batch_size,
             workers=1,
             stop_after=UPLOAD_ERRORS,
+            time_limit=settings.upload_seconds,
         )
     return ImportReport(
         rows_read=result.rows_read,

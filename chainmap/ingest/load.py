@@ -50,6 +50,7 @@ def import_datasets(
     options: ReadOptions | None = None,
     dry_run: bool = False,
     stop_after: int | None = None,
+    time_limit: float | None = None,
 ) -> ImportResult:
     """Validate ``paths`` as one import and write them to the store ``open_target`` opens.
 
@@ -62,7 +63,8 @@ def import_datasets(
     :class:`~chainmap.errors.ValidationFailed` with every problem when the data has errors.
     ``on_validate`` and ``on_write`` receive row counts. ``stop_after`` stops reading a table
     once it has shown that many errors (a service bounds its work on a hopeless upload that
-    way; the problems then say where reading stopped). ``options`` say how to read the
+    way; the problems then say where reading stopped), and ``time_limit`` (seconds) stops it
+    when checking takes longer, as an error. ``options`` say how to read the
     user's files (mapping file, columns and sheets left out). A ``dry_run`` validates to the end
     and counts, per table, the rows that would be written, writing nothing; its ``open_target``
     may give None (no store yet: references resolve within the datasets).
@@ -80,6 +82,7 @@ def import_datasets(
             workers=workers,
             options=options,
             stop_after=stop_after,
+            deadline=None if time_limit is None else time.time() + time_limit,
         ) as validation:
             if dry_run:
                 validation.settle()

@@ -10,6 +10,7 @@ them once every task is done. Only when some key is unknown is a table read agai
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,7 @@ MAX_PROBLEMS = 100_000
 #: at most this many rows are listed for one unknown reference
 MAX_PLACES = 20
 _PROGRESS_EVERY = 5_000
+_CLOCK_EVERY = 1_000  # rows between looks at the clock, when there is a deadline
 _SPECS = {spec.name: spec for spec in SPECS}
 
 
@@ -76,6 +78,8 @@ class Task:
     #: stop reading the table once this many errors are found (None: read it all, keeping at
     #: most MAX_PROBLEMS problems)
     stop_after: int | None = None
+    #: stop reading once the clock (``time.time()``) passes this moment (None: no limit)
+    deadline: float | None = None
 
 
 @dataclass(slots=True)
@@ -97,8 +101,11 @@ class TaskResult:
     feeds: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: bodies named by certificates but not defined anywhere: recorded under their name
     new_bodies: list[str] = field(default_factory=list)
-    #: the row at which reading stopped because ``stop_after`` errors were found (0: read all)
+    #: the row at which reading stopped because ``stop_after`` errors were found or the deadline
+    #: passed (0: read all)
     stopped_at: int = 0
+    #: True when reading stopped at the deadline
+    timed_out: bool = False
     #: keys of rows refused (firms, chains, segments): key -> (sheet, row), so that the rows
     #: naming them are told why they are unknown
     rejected: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -446,10 +453,14 @@ def run_task(
         label = table.label
         rejected = check.result.rejected if spec.name in _KEY_COLUMN else None
         stop_after = None if places_pass else task.stop_after
+        deadline = None if places_pass else task.deadline
         done = 0
         for row, raw in table.read():
             if stop_after is not None and check.result.errors >= stop_after:
                 check.result.stopped_at = row
+                break
+            if deadline is not None and done % _CLOCK_EVERY == 0 and time.time() > deadline:
+                check.result.stopped_at, check.result.timed_out = row, True
                 break
             done += 1
             if progress is not None and done % _PROGRESS_EVERY == 0:

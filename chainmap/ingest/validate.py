@@ -189,6 +189,7 @@ class Validation:
         workers: int | None = None,
         options: ReadOptions | None = None,
         stop_after: int | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._known = known
         self._progress = progress
@@ -217,6 +218,7 @@ class Validation:
                     self._folder / f"{i}-{spec.name}",
                     options=options,
                     stop_after=stop_after,
+                    deadline=deadline,
                 )
                 for i, s in enumerate(self._sources)
                 for spec in SPECS
@@ -341,7 +343,21 @@ class Validation:
         for result in results:
             problems += result.problems
             errors += result.errors
-            if result.stopped_at:
+            if result.timed_out:
+                errors += 1
+                problems.append(
+                    Problem(
+                        result.task.path.name,
+                        result.stopped_at,
+                        "",
+                        "",
+                        f"checking {result.task.table} took longer than this service allows; "
+                        "reading stopped here: import a dataset this large with chainmap import",
+                        zh=f"{result.task.table} 的校验超出本服务允许的时间，在此行停止读取；"
+                        "这么大的数据请用 chainmap import 导入",
+                    )
+                )
+            elif result.stopped_at:
                 problems.append(
                     Problem(
                         result.task.path.name,
