@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from chainmap.config import Settings, get_settings
 
-from . import errors
+from . import docs, errors
 from .cache import Results
 from .deps import Stores
 from .routes import analysis, chains, datasets, enterprises, leaders, pages, system
@@ -52,13 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Every call but /health needs `Authorization: Bearer <token>` "
         "(`chainmap token create`); each role sees only what belongs to it (docs/api.md).",
         openapi_url=f"{API}/openapi.json",
-        docs_url=f"{API}/docs",
+        docs_url=None,  # served by chainmap.api.docs, from the package (offline)
         redoc_url=None,
     )
     app.state.settings = settings or get_settings()
     app.state.results = Results()
     app.state.stores = Stores(app.state.settings.store)
     errors.install(app)
+    docs.install(app, API)
     for module in (system, chains, enterprises, leaders, analysis, pages):
         app.include_router(module.router, prefix=API, responses=_REFUSALS)
     # the body limit answers 413 from the Content-Length, or as the body streams past it,

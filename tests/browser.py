@@ -199,13 +199,14 @@ class Browser:
         finally:
             shutil.rmtree(self._profile, ignore_errors=True)
 
-    def open(self, path: Path, ready: str = READY, timeout: float = 20) -> Page:
-        """Load ``path`` and wait until the JavaScript expression ``ready`` is true.
+    def open(self, path: Path | str, ready: str = READY, timeout: float = 20) -> Page:
+        """Load ``path`` (a file, or a URL such as ``http://127.0.0.1:PORT/...``) and wait until
+        the JavaScript expression ``ready`` is true.
 
         Raises AssertionError, with the console messages, when the page is not ready within
         ``timeout`` seconds.
         """
-        url = path.resolve().as_uri()
+        url = path if isinstance(path, str) else path.resolve().as_uri()
         driver = self._driver
         # Leave the previous page (or the New Tab page Chromium starts on) first, so that none of
         # its timers or requests run on into this page's report, then forget what has been logged.
