@@ -5,6 +5,8 @@ store keeps only its SHA-256 digest (a token is random enough that a plain diges
 reversed by guessing). A request presents it as ``Authorization: Bearer <token>``. A token
 expires (by default :data:`DEFAULT_DAYS` days after it is made) and can be revoked before;
 either way it is refused from then on. Tokens made before tokens expired last until revoked.
+People log in to accounts instead (:mod:`chainmap.accounts`): an account stands for the same
+:class:`Principal`, under the same roles and :func:`bounds`.
 
 Roles (deny by default; the HTTP API checks them, see docs/api.md):
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -39,6 +42,7 @@ __all__ = [
     "Principal",
     "Role",
     "authenticate",
+    "bounds",
     "digest",
     "expired",
     "issue_token",
@@ -60,13 +64,18 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The caller a valid token stands for."""
+    """The caller a valid token, or a person logged in to an account, stands for.
+
+    ``token_id`` is the token's id (empty for a person); ``login`` the account's login (None for
+    a token). Permissions look at the role and the bounds only, so both are checked alike.
+    """
 
     token_id: str
     name: str
     role: Role
     regions: tuple[str, ...] = ()
     enterprise: str | None = None
+    login: str | None = None
 
     def in_regions(self, region_code: str) -> bool:
         """True when a firm located at ``region_code`` is within the caller's regions."""
@@ -109,6 +118,47 @@ def expired(row: TokenRow, now: datetime | None = None) -> bool:
     return datetime.fromisoformat(row.expires_at) <= (now or datetime.now(UTC))
 
 
+def bounds(
+    store: Store,
+    role: str,
+    regions: Iterable[str] | None = None,
+    enterprise: str | None = None,
+    *,
+    holder: str = "token",
+) -> tuple[Role, tuple[str, ...], str | None]:
+    """The role, region prefixes and enterprise of a new token or account (``holder``), checked.
+
+    Regulators and analysts need region prefixes (2, 4 or 6 digits, returned sorted without
+    repeats) and no enterprise; a leader needs the USCC of a firm in the store and no regions;
+    an admin neither.
+    """
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise ConfigError(
+            f"unknown role {role!r}: use one of {', '.join(r.value for r in Role)}"
+        ) from None
+    try:
+        prefixes = tuple(sorted({validate_region_prefix(r) for r in regions or []}))
+    except RuleViolation as error:
+        raise ConfigError(f"--region: {error}") from None
+    if chosen in (Role.REGULATOR, Role.ANALYST) and not prefixes:
+        raise ConfigError(f"a {chosen} {holder} needs at least one --region")
+    if chosen not in (Role.REGULATOR, Role.ANALYST) and prefixes:
+        raise ConfigError(f"a {chosen} {holder} takes no --region")
+    if chosen is Role.LEADER:
+        if enterprise is None or not is_valid_uscc(enterprise.strip()):
+            raise ConfigError(f"a leader {holder} needs --enterprise with the leader's valid USCC")
+        enterprise = enterprise.strip().upper()
+        if not store.existing(Table.ENTERPRISES, [enterprise]):
+            raise NotFound(
+                f"enterprise {enterprise} not found; import it before giving it a {holder}"
+            )
+    elif enterprise is not None:
+        raise ConfigError(f"a {chosen} {holder} takes no --enterprise")
+    return chosen, prefixes, enterprise
+
+
 def issue_token(
     store: Store,
     role: str,
@@ -126,40 +176,19 @@ def issue_token(
     ``expires_in`` days (default :data:`DEFAULT_DAYS`) or through the day ``expires_on`` (UTC).
     """
     try:
-        chosen = Role(role)
-    except ValueError:
-        raise ConfigError(
-            f"unknown role {role!r}: use one of {', '.join(r.value for r in Role)}"
-        ) from None
-    try:
         label = clean_text(name.strip())
     except RuleViolation as error:
         raise ConfigError(f"--name {error}") from None
     if not label or len(label) > 100:
         raise ConfigError("a token needs a name of 1 to 100 characters (who or what uses it)")
     expires_at = _expiry(expires_in, expires_on)
-    try:
-        prefixes = sorted({validate_region_prefix(r) for r in regions or []})
-    except RuleViolation as error:
-        raise ConfigError(f"--region: {error}") from None
-    if chosen in (Role.REGULATOR, Role.ANALYST) and not prefixes:
-        raise ConfigError(f"a {chosen} token needs at least one --region")
-    if chosen not in (Role.REGULATOR, Role.ANALYST) and prefixes:
-        raise ConfigError(f"a {chosen} token takes no --region")
-    if chosen is Role.LEADER:
-        if enterprise is None or not is_valid_uscc(enterprise.strip()):
-            raise ConfigError("a leader token needs --enterprise with the leader's valid USCC")
-        enterprise = enterprise.strip().upper()
-        if not store.existing(Table.ENTERPRISES, [enterprise]):
-            raise NotFound(f"enterprise {enterprise} not found; import it before giving it a token")
-    elif enterprise is not None:
-        raise ConfigError(f"a {chosen} token takes no --enterprise")
+    chosen, prefixes, enterprise = bounds(store, role, regions, enterprise)
     token = _PREFIX + secrets.token_urlsafe(32)
     row = TokenRow(
         token_id=uuid.uuid4().hex[:12],
         name=label,
         role=chosen.value,
-        regions=tuple(prefixes),
+        regions=prefixes,
         enterprise=enterprise,
         digest=digest(token),
         created_at=_now(),
