@@ -13,6 +13,7 @@ exit status, the HTTP API into a status code, each in one place.
     │   ├── RuleViolation              one value breaks a registry rule (also a ValueError)
     │   └── ValidationFailed           a dataset has problems; carries every one of them
     ├── NotFound                       a chain, firm or leader asked for does not exist
+    ├── LoginRefused                   a login and password were refused (never saying why)
     └── StoreError                     the store cannot be opened, read or written
         ├── StoreUnavailable           the database cannot be reached or opened
         └── SchemaVersionError         the database was written by an incompatible chainmap
@@ -31,6 +32,7 @@ __all__ = [
     "ConfigError",
     "DataError",
     "EncodingError",
+    "LoginRefused",
     "NotFound",
     "RuleViolation",
     "SchemaVersionError",
@@ -113,6 +115,28 @@ class NotFound(ChainmapError):
     """A chain, enterprise or leader that was asked for does not exist (or is out of scope)."""
 
     exit_code = 4
+
+
+class LoginRefused(ChainmapError):
+    """A login was refused: one message whether the login is unknown, the password wrong, or the
+    account disabled or locked, so that the answer tells a guesser nothing.
+
+    ``str(error)`` is the English text, ``zh`` the Chinese one.
+    """
+
+    zh = "登录名或密码不正确，或该账户暂时不能登录。请检查后重试，多次失败后须等待片刻；仍不能登录请联系管理员。"
+    en = (
+        "the login or the password is wrong, or the account cannot log in just now. Check them "
+        "and try again; after several failures, wait a while. If it still fails, ask an "
+        "administrator."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.en)
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else self.en
 
 
 class StoreError(ChainmapError):

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
 __all__ = [
+    "AccountRow",
     "BodyRow",
     "CertificateRow",
     "ChainRow",
@@ -154,6 +155,25 @@ class TokenRow(NamedTuple):
     #: ISO timestamp, UTC, from which the token is refused; None: a token made before tokens
     #: expired, which lasts until revoked
     expires_at: str | None = None
+
+
+class AccountRow(NamedTuple):
+    """A person's account as the store keeps it: never the password, only its argon2id hash."""
+
+    login_key: str  # the login normalised (NFKC, case-folded): unique, what it is looked up by
+    login: str  # as it was given (NFKC)
+    name: str
+    role: str
+    regions: tuple[str, ...]  # region-code prefixes (regulators, analysts)
+    enterprise: str | None  # the leader's USCC (leaders)
+    password_hash: str  # argon2id, in the PHC string format
+    created_at: str  # ISO timestamp, UTC
+    disabled_at: str | None
+    #: consecutive failed logins since the last success (or the last new password)
+    failures: int = 0
+    last_failure_at: str | None = None
+    #: ISO timestamp, UTC, until which every login is refused
+    locked_until: str | None = None
 
 
 Row = (

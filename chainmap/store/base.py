@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection
 from typing import Protocol, runtime_checkable
 
 from chainmap.records import (
+    AccountRow,
     BodyRow,
     ChainRow,
     EnterpriseRow,
@@ -112,6 +113,41 @@ class Store(Protocol):
 
     def revoke_token(self, token_id: str, when: str) -> bool:
         """Revoke a token at ``when`` (ISO timestamp); False when no such token is in force."""
+        ...
+
+    def add_account(self, account: AccountRow) -> bool:
+        """Keep a new account; False (and nothing kept) when its ``login_key`` is taken."""
+        ...
+
+    def account(self, login_key: str) -> AccountRow | None:
+        """The account with this normalised login, disabled or not, if any."""
+        ...
+
+    def accounts(self) -> list[AccountRow]:
+        """Every account, disabled ones too, by login."""
+        ...
+
+    def set_account_password(self, login_key: str, password_hash: str) -> bool:
+        """Replace an account's password hash and clear its failed logins and lock; False when
+        there is no such account."""
+        ...
+
+    def disable_account(self, login_key: str, when: str) -> bool:
+        """Disable an account at ``when`` (ISO timestamp); False when no such account is enabled."""
+        ...
+
+    def account_failed(self, login_key: str, when: str) -> int:
+        """Count a failed login at ``when`` in one atomic step and return the account's
+        consecutive failures; 0, with nothing written, when there is no such account."""
+        ...
+
+    def lock_account(self, login_key: str, until: str) -> None:
+        """Refuse the account's logins until ``until`` (ISO timestamp, UTC), unless it is
+        locked until later already."""
+        ...
+
+    def account_succeeded(self, login_key: str) -> None:
+        """Clear an account's count of failed logins and its lock after a login."""
         ...
 
     def close(self) -> None:

@@ -47,6 +47,7 @@ from neo4j.time import Date
 from chainmap.enums import CertStatus
 from chainmap.errors import NotFound, SchemaVersionError, StoreError, StoreUnavailable
 from chainmap.records import (
+    AccountRow,
     BodyRow,
     CertificateRow,
     ChainRow,
@@ -94,6 +95,7 @@ _SCHEMA = (
     "schema_region_code",
     "schema_token_id",
     "schema_token_digest",
+    "schema_account_login",
 )
 _UPSERT = {
     Table.BODIES: "upsert_bodies",
@@ -248,6 +250,13 @@ def _to_token(record: Record) -> TokenRow:
     values = dict(record)
     values["regions"] = tuple(values["regions"] or ())
     return TokenRow(**values)
+
+
+def _to_account(record: Record) -> AccountRow:
+    values = dict(record)
+    values["regions"] = tuple(values["regions"] or ())
+    values["failures"] = int(values["failures"] or 0)
+    return AccountRow(**values)
 
 
 class Neo4jStore:
@@ -482,6 +491,48 @@ class Neo4jStore:
     def revoke_token(self, token_id: str, when: str) -> bool:
         (record,) = self._run("revoke_token", RoutingControl.WRITE, token_id=token_id, when=when)
         return int(record["revoked"]) == 1
+
+    # -- people's accounts ------------------------------------------------------------------
+
+    def add_account(self, account: AccountRow) -> bool:
+        # an account may come before any import, which makes the constraints
+        self._write("schema_account_login")
+        values = account._asdict()
+        values["regions"] = list(account.regions)
+        (record,) = self._run("create_account", RoutingControl.WRITE, **values)
+        return bool(record["created"])
+
+    def account(self, login_key: str) -> AccountRow | None:
+        found = self._read("account_by_login", login_key=login_key)
+        return _to_account(found[0]) if found else None
+
+    def accounts(self) -> list[AccountRow]:
+        return [_to_account(r) for r in self._read("accounts")]
+
+    def set_account_password(self, login_key: str, password_hash: str) -> bool:
+        (record,) = self._run(
+            "set_account_password",
+            RoutingControl.WRITE,
+            login_key=login_key,
+            password_hash=password_hash,
+        )
+        return int(record["changed"]) == 1
+
+    def disable_account(self, login_key: str, when: str) -> bool:
+        (record,) = self._run(
+            "disable_account", RoutingControl.WRITE, login_key=login_key, when=when
+        )
+        return int(record["disabled"]) == 1
+
+    def account_failed(self, login_key: str, when: str) -> int:
+        found = self._run("account_failed", RoutingControl.WRITE, login_key=login_key, when=when)
+        return int(found[0]["failures"]) if found else 0
+
+    def lock_account(self, login_key: str, until: str) -> None:
+        self._write("lock_account", login_key=login_key, until=until)
+
+    def account_succeeded(self, login_key: str) -> None:
+        self._write("account_succeeded", login_key=login_key)
 
     def bodies(self) -> list[BodyRow]:
         return [BodyRow(*r.values()) for r in self._read("bodies")]

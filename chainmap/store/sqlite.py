@@ -26,6 +26,7 @@ from typing import Any
 
 from chainmap.errors import NotFound, SchemaVersionError, StoreError, StoreUnavailable
 from chainmap.records import (
+    AccountRow,
     BodyRow,
     CertificateRow,
     ChainRow,
@@ -192,6 +193,49 @@ CREATE TABLE IF NOT EXISTS api_tokens (
     created_at TEXT NOT NULL, revoked_at TEXT, expires_at TEXT
 )
 """
+# People's accounts: the password only as an argon2id hash (chainmap.accounts). Created on
+# opening a store written before accounts existed, like the tokens' table.
+_ACCOUNTS_TABLE = """
+CREATE TABLE IF NOT EXISTS accounts (
+    login_key TEXT PRIMARY KEY, login TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+    regions TEXT NOT NULL DEFAULT '', enterprise TEXT, password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL, disabled_at TEXT, failures INTEGER NOT NULL DEFAULT 0,
+    last_failure_at TEXT, locked_until TEXT
+)
+"""
+_ADD_ACCOUNT = """
+INSERT INTO accounts (login_key, login, name, role, regions, enterprise, password_hash, created_at,
+    disabled_at, failures, last_failure_at, locked_until)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_ACCOUNTS = """
+SELECT login_key, login, name, role, regions, enterprise, password_hash, created_at, disabled_at,
+    failures, last_failure_at, locked_until
+FROM accounts ORDER BY login_key
+"""
+_ACCOUNT = """
+SELECT login_key, login, name, role, regions, enterprise, password_hash, created_at, disabled_at,
+    failures, last_failure_at, locked_until
+FROM accounts WHERE login_key = ?
+"""
+_SET_ACCOUNT_PASSWORD = (
+    "UPDATE accounts SET password_hash = ?, failures = 0, locked_until = NULL WHERE login_key = ?"
+)
+_DISABLE_ACCOUNT = "UPDATE accounts SET disabled_at = ? WHERE login_key = ? AND disabled_at IS NULL"
+# one statement: two failures at once both count
+_ACCOUNT_FAILED = (
+    "UPDATE accounts SET failures = failures + 1, last_failure_at = ? WHERE login_key = ? "
+    "RETURNING failures"
+)
+# timestamps are ISO text in UTC to the second, which sorts as time does
+_LOCK_ACCOUNT = (
+    "UPDATE accounts SET locked_until = ? WHERE login_key = ? "
+    "AND (locked_until IS NULL OR locked_until < ?)"
+)
+_ACCOUNT_SUCCEEDED = (
+    "UPDATE accounts SET failures = 0, locked_until = NULL "
+    "WHERE login_key = ? AND (failures > 0 OR locked_until IS NOT NULL)"
+)
 _TOKEN_COLUMNS = "SELECT name FROM pragma_table_info('api_tokens')"
 _ADD_TOKEN_EXPIRY = "ALTER TABLE api_tokens ADD COLUMN expires_at TEXT"
 # Stores written by an earlier chainmap, upgraded on opening, in one transaction.
@@ -225,6 +269,11 @@ FROM api_tokens ORDER BY created_at, token_id
 def _to_token(row: tuple[Any, ...]) -> TokenRow:
     regions = tuple(r for r in row[3].split(",") if r)
     return TokenRow(row[0], row[1], row[2], regions, *row[4:])
+
+
+def _to_account(row: tuple[Any, ...]) -> AccountRow:
+    regions = tuple(r for r in row[4].split(",") if r)
+    return AccountRow._make((*row[:4], regions, *row[5:]))
 
 
 # Enterprise search: every condition is optional (a NULL parameter switches it off), the bounds
@@ -431,6 +480,8 @@ class SQLiteStore:
                 self._db.execute(_TOKENS_TABLE)
             elif "expires_at" not in {r[0] for r in self._db.execute(_TOKEN_COLUMNS)}:
                 self._add_token_expiry()
+            if "accounts" not in tables:  # stores written before accounts existed
+                self._add_accounts()
             return
         if tables:
             raise StoreUnavailable(f"{self.path} is an SQLite file but not a chainmap store")
@@ -440,6 +491,7 @@ class SQLiteStore:
         try:
             self._db.executescript(schema)  # opens the transaction: BEGIN IMMEDIATE ...
             self._db.execute(_TOKENS_TABLE)
+            self._db.execute(_ACCOUNTS_TABLE)
             for indexes in _INDEXES.values():
                 for build, _ in indexes:
                     self._db.execute(build)
@@ -459,6 +511,16 @@ class SQLiteStore:
                     f"{self.path} keeps API tokens without expiry dates; adding the column failed "
                     f"({error}): open it once with write access"
                 ) from None
+
+    def _add_accounts(self) -> None:
+        """Add the accounts' table to a store written before accounts existed."""
+        try:
+            self._db.execute(_ACCOUNTS_TABLE)
+        except sqlite3.OperationalError as error:
+            raise StoreError(
+                f"{self.path} has no table for accounts; adding it failed ({error}): open it "
+                "once with write access"
+            ) from None
 
     def _version(self) -> str | None:
         found = self._db.execute(_SCHEMA_VERSION).fetchone()
@@ -663,6 +725,50 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise StoreError(f"token {token_id} could not be revoked: {error}") from None
         return done.rowcount == 1
+
+    # -- people's accounts ------------------------------------------------------------------
+
+    def _change(self, what: str, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.Error as error:
+            raise StoreError(f"{what} failed: {error}") from None
+
+    def add_account(self, account: AccountRow) -> bool:
+        row = (*account[:4], ",".join(account.regions), *account[5:])
+        try:
+            self._db.execute(_ADD_ACCOUNT, row)
+        except sqlite3.IntegrityError:
+            return False  # the login is taken
+        except sqlite3.Error as error:
+            raise StoreError(f"account {account.login} could not be kept: {error}") from None
+        return True
+
+    def account(self, login_key: str) -> AccountRow | None:
+        found = self._all(_ACCOUNT, (login_key,))
+        return _to_account(found[0]) if found else None
+
+    def accounts(self) -> list[AccountRow]:
+        return [_to_account(r) for r in self._all(_ACCOUNTS)]
+
+    def set_account_password(self, login_key: str, password_hash: str) -> bool:
+        done = self._change("setting a password", _SET_ACCOUNT_PASSWORD, (password_hash, login_key))
+        return done.rowcount == 1
+
+    def disable_account(self, login_key: str, when: str) -> bool:
+        done = self._change("disabling an account", _DISABLE_ACCOUNT, (when, login_key))
+        return done.rowcount == 1
+
+    def account_failed(self, login_key: str, when: str) -> int:
+        found = self._change("counting a failed login", _ACCOUNT_FAILED, (when, login_key))
+        rows = found.fetchall()  # to the end: the statement then finishes and commits
+        return int(rows[0][0]) if rows else 0
+
+    def lock_account(self, login_key: str, until: str) -> None:
+        self._change("locking an account", _LOCK_ACCOUNT, (until, login_key, until))
+
+    def account_succeeded(self, login_key: str) -> None:
+        self._change("clearing failed logins", _ACCOUNT_SUCCEEDED, (login_key,))
 
     def bodies(self) -> list[BodyRow]:
         return [
