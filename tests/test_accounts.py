@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -376,3 +377,100 @@ def test_stores_written_before_accounts_existed_get_the_table(tmp_path: Path) ->
         (count,) = db.execute("SELECT count(*) FROM accounts").fetchone()
     db.close()
     assert count == 1
+
+
+# -- the commands ---------------------------------------------------------------------------
+
+
+def _user(store: str, *args: str, password: str | None = None) -> Any:
+    from typer.testing import CliRunner
+
+    from chainmap.cli import app
+
+    stdin = None if password is None else password + "\n"
+    return CliRunner().invoke(app, ["user", *args, "--store", store], input=stdin)
+
+
+def test_user_commands(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'accounts.db'}"
+    import_datasets([write_dataset(tmp_path / "data")], lambda: open_store(store, create=True))
+    create = ["create", "--login", "Zhang.Wei", "--role", "regulator", "--region", "3205"]
+    made = _user(store, *create, "--name", "苏州市场监管局", "--password-stdin", password=PASSWORD)
+    assert made.exit_code == 0, made.output
+    assert "Zhang.Wei" in made.stderr and PASSWORD not in made.output
+    leader = ["create", "--login", "lead", "--role", "leader", "--enterprise", LEADER]
+    assert _user(store, *leader, "--password-stdin", password=PASSWORD).exit_code == 0
+
+    listed = _user(store, "list", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    rows = {row["login"]: row for row in json.loads(listed.stdout)}
+    assert (
+        rows["Zhang.Wei"]["regions"] == ["3205"] and rows["Zhang.Wei"]["name"] == "苏州市场监管局"
+    )
+    assert rows["lead"]["enterprise"] == LEADER and rows["lead"]["disabled_at"] is None
+    assert "argon2" not in listed.stdout and all("password_hash" not in r for r in rows.values())
+    table = _user(store, "list")
+    assert table.exit_code == 0 and "Zhang" in table.stdout and "argon2" not in table.stdout
+
+    changed = _user(
+        store, "password", "--login", "zhang.wei", "--password-stdin", password="another secret!"
+    )
+    assert changed.exit_code == 0, changed.output
+    with open_store(store) as opened:
+        assert log_in(opened, "Zhang.Wei", "another secret!").role is Role.REGULATOR
+    gone = _user(store, "disable", "--login", "ZHANG.WEI")
+    assert gone.exit_code == 0, gone.output
+    with open_store(store) as opened, pytest.raises(LoginRefused):
+        log_in(opened, "Zhang.Wei", "another secret!")
+    again = _user(store, "disable", "--login", "zhang.wei")
+    assert again.exit_code == 4 and "no enabled account" in again.output
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (["--login", "new", "--role", "admin", "--password-stdin"], "short", "at least 10"),
+        (["--login", "new", "--role", "regulator", "--password-stdin"], PASSWORD, "--region"),
+        (["--login", "OPS", "--role", "admin", "--password-stdin"], PASSWORD, "is taken"),
+        (["--login", "a b", "--role", "admin", "--password-stdin"], PASSWORD, "without spaces"),
+        (["--login", "x", "--role", "leader", "--password-stdin"], PASSWORD, "--enterprise"),
+        (["--login", "x", "--role", "admin"], PASSWORD, "--password-stdin"),
+        (["--login", "x", "--role", "admin", "--password-stdin"], "", "no password"),
+    ],
+)
+def test_user_create_refuses_with_a_clear_error_and_status_2(
+    tmp_path: Path, args: list[str], password: str, message: str
+) -> None:
+    store = f"sqlite:///{tmp_path / 'accounts.db'}"
+    import_datasets([write_dataset(tmp_path / "data")], lambda: open_store(store, create=True))
+    first = ["create", "--login", "ops", "--role", "admin", "--password-stdin"]
+    assert _user(store, *first, password=PASSWORD).exit_code == 0
+    refused = _user(store, "create", *args, password=password)
+    assert refused.exit_code == 2, refused.output
+    assert message in refused.output and refused.output.count("\n") <= 3
+    with open_store(store) as opened:
+        assert [a.login for a in accounts(opened)] == ["ops"]
+
+
+def test_user_password_refuses_a_short_one_and_an_unknown_login(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'accounts.db'}"
+    import_datasets([write_dataset(tmp_path / "data")], lambda: open_store(store, create=True))
+    first = ["create", "--login", "ops", "--role", "admin", "--password-stdin"]
+    assert _user(store, *first, password=PASSWORD).exit_code == 0
+    short = _user(store, "password", "--login", "ops", "--password-stdin", password="tiny")
+    assert short.exit_code == 2 and "at least 10" in short.output
+    unknown = _user(store, "password", "--login", "nobody", "--password-stdin", password=PASSWORD)
+    assert unknown.exit_code == 4 and "no account" in unknown.output
+    with open_store(store) as opened:
+        assert log_in(opened, "ops", PASSWORD).login == "ops"
+
+
+@pytest.mark.parametrize("command", [[], ["create"], ["list"], ["disable"], ["password"]])
+def test_user_commands_explain_themselves(command: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from chainmap.cli import app
+
+    shown = CliRunner().invoke(app, ["user", *command, "--help"])
+    assert shown.exit_code == 0 and "Usage:" in shown.output
+    assert "password" in shown.output or "account" in shown.output

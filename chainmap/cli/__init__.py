@@ -6,7 +6,14 @@ Errors are turned into one line and an exit status in one place, :class:`_Comman
 
 from __future__ import annotations
 
-from chainmap.cli import analysis, atlas, data, plans, service  # noqa: F401  (they add the commands)
+from chainmap.cli import (  # noqa: F401  (they add the commands)
+    accounts,
+    analysis,
+    atlas,
+    data,
+    plans,
+    service,
+)
 from chainmap.cli.base import app
 
 __all__ = ["app", "main"]

@@ -58,6 +58,7 @@ _ORDER = (
     "demo",
     "serve",
     "token",
+    "user",
 )
 
 
