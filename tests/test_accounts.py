@@ -210,6 +210,24 @@ def test_five_failures_lock_the_account_for_a_minute_then_longer(url: str) -> No
         assert log_in(store, "impatient", PASSWORD, now=T0 + timedelta(hours=1)).login
 
 
+def test_failures_at_once_all_count(url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with open_store(url) as store:
+        create_account(store, "ops", "admin", PASSWORD)
+
+    def guess(n: int) -> None:
+        with open_store(url) as own, pytest.raises(LoginRefused):
+            log_in(own, "ops", f"guess number {n}", now=T0)
+
+    attempts = 6
+    with ThreadPoolExecutor(attempts) as pool:
+        list(pool.map(guess, range(attempts)))
+    locked, period = _account(url, "ops"), lock_period(attempts)
+    assert locked.failures == attempts and period is not None
+    assert locked.locked_until == (T0 + period).isoformat()
+
+
 @pytest.mark.parametrize(
     ("failures", "minutes"),
     [(1, None), (LOCK_AFTER - 1, None), (5, 1), (6, 2), (7, 4), (10, 32), (11, 60), (1000, 60)],
