@@ -74,6 +74,10 @@ LOCK_AFTER = 5
 FIRST_LOCK = timedelta(minutes=1)
 LONGEST_LOCK = timedelta(hours=1)
 
+#: text longer than this many times a limit is too long even after NFKC (which shrinks text to a
+#: third at most), so it is cut there before normalising
+_LONGEST_TEXT = 4
+
 # argon2id at the library's defaults (RFC 9106, low memory), which grow with new releases
 _HASHER = PasswordHasher()
 
@@ -98,7 +102,7 @@ def _stamp(when: datetime) -> str:
 
 def _login(login: str) -> tuple[str, str]:
     """A login as kept (NFKC, without surrounding spaces) and its key (case-folded)."""
-    shown = unicodedata.normalize("NFKC", login).strip()
+    shown = unicodedata.normalize("NFKC", login[: _LONGEST_TEXT * MAX_LOGIN + 1]).strip()
     if not 1 <= len(shown) <= MAX_LOGIN or any(c.isspace() or not c.isprintable() for c in shown):
         raise RuleViolation(
             "login_invalid",
@@ -121,7 +125,7 @@ def login_key(login: str) -> str:
 
 def _password(password: str, key: str) -> str:
     """The password to hash (NFKC), after the rules of the module docstring."""
-    secret = unicodedata.normalize("NFKC", password)
+    secret = unicodedata.normalize("NFKC", password[: _LONGEST_TEXT * MAX_PASSWORD + 1])
     if len(secret) < MIN_PASSWORD:
         raise RuleViolation(
             "password_too_short",
@@ -133,8 +137,8 @@ def _password(password: str, key: str) -> str:
     if len(secret) > MAX_PASSWORD:
         raise RuleViolation(
             "password_too_long",
-            f"a password has at most {MAX_PASSWORD} characters; this one has {len(secret)}",
-            f"密码最多 {MAX_PASSWORD} 个字符，这个有 {len(secret)} 个",
+            f"a password has at most {MAX_PASSWORD} characters; this one is longer",
+            f"密码最多 {MAX_PASSWORD} 个字符，这个超出了",
         )
     if not secret.isprintable():
         raise RuleViolation(
@@ -254,8 +258,11 @@ def log_in(store: Store, login: str, password: str, *, now: datetime | None = No
     except RuleViolation:
         key = ""  # no account has it
     row = store.account(key) if key else None
-    secret = unicodedata.normalize("NFKC", password)
-    fits = len(secret) <= MAX_PASSWORD  # a longer one never matches: check an empty one instead
+    # a longer password never matches: an empty one is checked instead, and a very long one is
+    # not even normalised (NFKC shrinks text to a third at most)
+    fits = len(password) <= _LONGEST_TEXT * MAX_PASSWORD
+    secret = unicodedata.normalize("NFKC", password) if fits else ""
+    fits = fits and len(secret) <= MAX_PASSWORD
     known = row is not None and fits
     stored = row.password_hash if row is not None and fits else dummy
     matched = _verify(stored, secret if fits else "") and known

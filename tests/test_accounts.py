@@ -133,6 +133,8 @@ def test_every_refusal_is_the_same_error_with_the_same_message(url: str) -> None
         "locked": _refusal(url, "locked", PASSWORD),
         "impossible login": _refusal(url, "no such login", PASSWORD),
         "overlong password": _refusal(url, "wrong", PASSWORD * 100),
+        "huge password": _refusal(url, "wrong", "x" * 1_000_000),
+        "huge login": _refusal(url, "wrong" * 200_000, PASSWORD),
         "empty": _refusal(url, "", ""),
     }
     assert len(set(refusals.values())) == 1, refusals
@@ -268,6 +270,7 @@ def test_a_new_password_unlocks(url: str) -> None:
         ("Long.Login", "long.login", {}, RuleViolation, "must not be the login"),
         ("ops", "line\nbreak password", {}, RuleViolation, "control characters"),
         ("ops", "x" * 1025, {}, RuleViolation, "at most 1024"),
+        ("ops", "x" * 100_000, {}, RuleViolation, "at most 1024"),
         ("two words", PASSWORD, {}, RuleViolation, "without spaces"),
         ("", PASSWORD, {}, RuleViolation, "1 to 64"),
         ("x" * 65, PASSWORD, {}, RuleViolation, "1 to 64"),
