@@ -32,6 +32,7 @@ from chainmap.errors import (
     ChainmapError,
     ConfigError,
     DataError,
+    LoginRefused,
     NotFound,
     RuleViolation,
     StoreError,
@@ -194,6 +195,8 @@ async def _chainmap(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, NotFound):
         text = plain(str(error))
         return _json(headers, 404, "not_found", text, f"未找到：{text}")
+    if isinstance(error, LoginRefused):  # one answer whatever the reason (chainmap.accounts)
+        return _json(headers, 401, "login_refused", error.en, error.zh)
     if isinstance(error, RuleViolation):
         return _json(headers, 422, "invalid_data", plain(str(error)), plain(error.text("zh")))
     if isinstance(error, DataError | ConfigError):

@@ -265,3 +265,24 @@ def test_a_hidden_firm_and_an_absent_one_get_the_same_answer_in_both_languages(
         if hidden is not None:
             shown = world.get(who, path.format(hidden)).json()
             assert json.dumps(shown).replace(hidden, "X") == json.dumps(absent).replace(nobody, "X")
+
+
+def test_a_refused_login_is_a_401_that_tells_nothing() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from chainmap.api import errors
+    from chainmap.errors import LoginRefused
+
+    app = FastAPI()
+    errors.install(app)
+
+    @app.get("/login-refused")
+    def refused() -> None:
+        raise LoginRefused()
+
+    for asked, words in (("zh", "登录名或密码不正确"), ("en", "the login or the password")):
+        answer = TestClient(app).get("/login-refused", headers={"Accept-Language": asked})
+        assert answer.status_code == 401
+        assert answer.json()["code"] == "login_refused"
+        assert words in answer.json()["detail"]
