@@ -5,7 +5,7 @@ the caller's language (``Accept-Language``: Chinese by default, English on reque
     {"code": "not_found", "detail": "未找到企业 9132…", "detail_en": "enterprise 9132… not found",
      "detail_zh": "未找到企业 9132…"}
 
-Codes: ``unauthorized`` 401, ``forbidden`` 403 (and ``chain_outside_regions``), ``not_found``
+Codes: ``unauthorized`` and ``login_refused`` 401, ``forbidden`` 403 (and ``chain_outside_regions``), ``not_found``
 404, ``unsupported_format`` and ``bad_request`` 400, ``method_not_allowed`` 405,
 ``upload_too_large`` 413, ``invalid_parameter``, ``invalid_upload``, ``invalid_dataset`` (with
 ``problems``) and

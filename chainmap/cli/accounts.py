@@ -19,6 +19,7 @@ from chainmap.cli.base import (
     app,
     console,
     err_console,
+    named_regions,
 )
 from chainmap.errors import ConfigError
 from chainmap.store import open_store
@@ -142,7 +143,7 @@ def user_create(
             regions=region or (),
             enterprise=enterprise,
         )
-    scope = ", ".join(row.regions) or row.enterprise or "everything"
+    scope = named_regions(row.regions) or row.enterprise or "everything"
     err_console.print(
         f"account {escape(row.login)} ({row.role}: {scope}) for {escape(row.name)} created",
         highlight=False,
@@ -176,7 +177,7 @@ def user_list(
             escape(r.login),
             escape(r.name),
             r.role,
-            ", ".join(r.regions) or r.enterprise or "",
+            named_regions(r.regions) or r.enterprise or "",
             r.created_at,
             _state(r),
         )

@@ -355,3 +355,10 @@ def _export(
         return
     write_export(out, rows, table, format.value, lang=lang)
     err_console.print(f"wrote {out}")
+
+
+def named_regions(prefixes: Sequence[str]) -> str:
+    """Region prefixes with their names, for a table: ``3205 苏州市, 419001 济源市``."""
+    from chainmap.rules import region_name
+
+    return ", ".join(f"{p} {region_name(p)}" if region_name(p) else p for p in prefixes)

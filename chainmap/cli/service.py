@@ -25,6 +25,7 @@ from chainmap.cli.base import (
     app,
     console,
     err_console,
+    named_regions,
 )
 
 
@@ -116,20 +117,12 @@ def token_create(
             expires_in=expires_in,
             expires_on=expires_on.date() if expires_on else None,
         )
-    scope = ", ".join(_named(r) for r in row.regions) or row.enterprise or "everything"
+    scope = named_regions(row.regions) or row.enterprise or "everything"
     err_console.print(
         f"token {row.token_id} ({row.role}: {scope}) for {row.name}, expires {row.expires_at}:",
         highlight=False,
     )
     sys.stdout.write(token + "\n")
-
-
-def _named(prefix: str) -> str:
-    """A region prefix with its name: ``3205 苏州市``."""
-    from chainmap.rules import region_name
-
-    name = region_name(prefix)
-    return f"{prefix} {name}" if name else prefix
 
 
 @token_app.command("list")
@@ -169,7 +162,7 @@ def token_list(
             r.token_id,
             escape(r.name),
             r.role,
-            ", ".join(_named(code) for code in r.regions),
+            named_regions(r.regions),
             r.enterprise or "",
             r.created_at,
             (r.expires_at + (" (expired)" if expired(r) else "")) if r.expires_at else "never",
