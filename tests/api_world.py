@@ -13,7 +13,13 @@ both leaders; T supplies S. L1's tree is {L1, A1, S, T, D1}; L2's is {L2, B1, S,
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,3 +205,37 @@ def usccs(answer: Any) -> set[str]:
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
     return "\n".join(",".join(r) for r in rows).encode("utf-8")
+
+
+@contextmanager
+def serving(url: str) -> Iterator[str]:
+    """`chainmap serve` over the store ``url`` on a free loopback port, up within 30 s; yields
+    its base URL (``http://127.0.0.1:PORT``) and always stops it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "chainmap", "serve", "--host", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--store", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("chainmap serve did not start within 30 s")
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_world import A1, B1, D1, L1, L2, NAMES, REGION, TREE, S, T, World, usccs, write
+from api_world import A1, B1, D1, L1, L2, NAMES, REGION, TREE, S, T, World, serving, usccs, write
 from api_world import world as world  # the fixture
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -397,41 +397,21 @@ def test_results_are_reused_until_an_import_changes_the_data(world: World) -> No
 
 
 def test_serve_runs_the_app_over_the_store(tmp_path: Path) -> None:
-    import socket
     import subprocess
     import sys
-    import time
     import urllib.request
 
     url = f"sqlite:///{tmp_path / 'served.db'}"
     import_datasets([write(tmp_path / "world")], lambda: open_store(url, create=True))
     with open_store(url) as store:
         token, _ = issue_token(store, "regulator", "served", ["34"])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "chainmap", "serve", "--port", str(port), "--store", url],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}/api/v1"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(url) as base:
         request = urllib.request.Request(
-            f"{base}/enterprises", headers={"Authorization": f"Bearer {token}"}
+            f"{base}/api/v1/enterprises", headers={"Authorization": f"Bearer {token}"}
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             found = {f["uscc"] for f in json.load(answer)["items"]}
         assert found == IN_34
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     missing = subprocess.run(
         [sys.executable, "-m", "chainmap", "serve", "--store", f"sqlite:///{tmp_path / 'none.db'}"],
         capture_output=True,

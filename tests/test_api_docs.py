@@ -8,16 +8,13 @@ import json
 import re
 import shlex
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from api_world import serving
 
 from chainmap.access import issue_token
 from chainmap.ingest.load import import_datasets
@@ -28,7 +25,6 @@ ROOT = Path(__file__).parent.parent
 DOCS = [ROOT / "README.md", ROOT / "docs" / "api.md"]
 PLACEHOLDER = "cm_..."
 DOCUMENTED = "127.0.0.1:8000"
-SERVE = [sys.executable, "-m", "chainmap", "serve", "--host", "127.0.0.1"]
 WRITE_OUT = "%{http_code} %{content_type}"
 
 
@@ -73,13 +69,6 @@ def test_the_docs_have_curl_examples() -> None:
         assert not any("http" in a and re.search(r"[^\x00-\x7f]", a) for a in example.args)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
     """`chainmap serve` over a generated sample on a free loopback port; always stopped."""
@@ -87,30 +76,8 @@ def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
     generate_dataset(data, enterprises=200, chains=2, seed=1)
     url = f"sqlite:///{tmp_path / 'served.db'}"
     import_datasets([data], lambda: open_store(url, create=True), workers=1)
-    port = _free_port()
-    server = subprocess.Popen(
-        [*SERVE, "--port", str(port), "--store", url],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("chainmap serve did not start within 30 s")
-                time.sleep(0.1)
-        yield port, url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+    with serving(url) as base:
+        yield int(base.rsplit(":", 1)[1]), url
 
 
 def test_every_curl_example_works_as_written(served: tuple[int, str], tmp_path: Path) -> None:

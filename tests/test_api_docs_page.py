@@ -3,17 +3,13 @@ under a strict Content-Security-Policy, in a real headless Chromium."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from api_world import write
+from api_world import serving, write
 
 from chainmap.ingest.load import import_datasets
 from chainmap.store import open_store
@@ -26,28 +22,8 @@ if TYPE_CHECKING:
 def served(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'docs.db'}"
     import_datasets([write(tmp_path / "world")], lambda: open_store(url, create=True))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "chainmap", "serve", "--port", str(port), "--store", url],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("chainmap serve did not start within 30 s")
+    with serving(url) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_the_api_docs_open_offline_under_a_strict_policy(served: str, browser: Browser) -> None:
