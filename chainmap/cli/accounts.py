@@ -12,7 +12,9 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from chainmap.cli.base import (
+    EnterpriseOption,
     OutputFormat,
+    RoleOption,
     StoreOption,
     _Commands,
     _store_url,
@@ -100,10 +102,7 @@ def _password(password_stdin: bool) -> str:
 @user_app.command("create")
 def user_create(
     login: LoginOption,
-    role: Annotated[
-        str,
-        typer.Option("--role", help="admin, regulator, leader or analyst.", show_default=False),
-    ],
+    role: RoleOption,
     password_stdin: PasswordStdinOption = False,
     region: Annotated[
         list[str] | None,
@@ -113,10 +112,7 @@ def user_create(
             show_default=False,
         ),
     ] = None,
-    enterprise: Annotated[
-        str | None,
-        typer.Option("--enterprise", help="The leader's USCC (leader).", show_default=False),
-    ] = None,
+    enterprise: EnterpriseOption = None,
     name: Annotated[
         str | None,
         typer.Option(

@@ -95,6 +95,15 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+#: the role of a token or an account
+RoleOption = Annotated[
+    str, typer.Option("--role", help="admin, regulator, leader or analyst.", show_default=False)
+]
+#: the enterprise a leader's token or account stands for
+EnterpriseOption = Annotated[
+    str | None,
+    typer.Option("--enterprise", help="The leader's USCC (leader).", show_default=False),
+]
 StoreOption = Annotated[
     str | None,
     typer.Option(

@@ -18,7 +18,9 @@ if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not a
     pass
 
 from chainmap.cli.base import (
+    EnterpriseOption,
     OutputFormat,
+    RoleOption,
     StoreOption,
     _Commands,
     _store_url,
@@ -62,10 +64,7 @@ app.add_typer(token_app, name="token")
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[
-        str,
-        typer.Option("--role", help="admin, regulator, leader or analyst.", show_default=False),
-    ],
+    role: RoleOption,
     name: Annotated[
         str, typer.Option("--name", help="Who or what uses the token.", show_default=False)
     ],
@@ -77,10 +76,7 @@ def token_create(
             show_default=False,
         ),
     ] = None,
-    enterprise: Annotated[
-        str | None,
-        typer.Option("--enterprise", help="The leader's USCC (leader).", show_default=False),
-    ] = None,
+    enterprise: EnterpriseOption = None,
     expires_in: Annotated[
         int | None,
         typer.Option(
