@@ -4,7 +4,6 @@ The CLI's ``atlas`` command and the HTTP API both call :func:`atlas_from_store`.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from chainmap.analysis import Weights, weak_links
 from chainmap.errors import ConfigError
+from chainmap.exports import write_atomic
 from chainmap.graph import to_digraph
 from chainmap.rules.industry import SECTIONS
 from chainmap.rules.regions import validate_region_prefix
@@ -104,10 +104,4 @@ def atlas_from_store(store: Store, request: AtlasRequest, weights: Weights) -> A
 
 def write_page(html: str, out: Path) -> None:
     """Write a page as UTF-8, all or nothing: a failure leaves any earlier file as it was."""
-    temporary = out.with_name(f".{out.name}.part")
-    try:
-        temporary.write_text(html, encoding="utf-8")
-        os.replace(temporary, out)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ConfigError(f"cannot write {out}: {error.strerror}") from None
+    write_atomic(html.encode("utf-8"), out)
