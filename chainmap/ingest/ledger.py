@@ -33,6 +33,7 @@ from typing import Any
 from chainmap.ingest.problems import Problem
 from chainmap.ingest.tables import SPECS
 from chainmap.ingest.workbook import NOTE, ORIGIN, Origin
+from chainmap.rules.uscc import normalize_uscc
 from chainmap.rules.values import clean_text, is_none_word, yes_no
 
 __all__ = [
@@ -106,19 +107,11 @@ def parse_tier(raw: Any) -> int | None:
     return int(digits) if digits.isdigit() else _DIGITS[digits]
 
 
-_CODE_JUNK = re.compile(r"[\s\-－—]")
 _CODE = re.compile(r"[0-9A-Z]{18}")
 
 
-def _normal_uscc(text: str) -> str:
-    """A USCC as references take it: upper case, no spaces or hyphens, half-width."""
-    if len(text) == 18 and text.isascii() and text.isalnum():
-        return text.upper()  # the common case
-    return _CODE_JUNK.sub("", clean_text(text)).upper()
-
-
 def _looks_like_uscc(text: str) -> bool:
-    return _CODE.fullmatch(_normal_uscc(text)) is not None
+    return _CODE.fullmatch(normalize_uscc(text)) is not None
 
 
 @dataclass(slots=True)
@@ -157,7 +150,7 @@ def _names(sheets: Iterable[LedgerSheet]) -> dict[str, str]:
         for _, row in sheet.rows:
             name, uscc = row.get("name"), row.get("uscc")
             if isinstance(name, str) and isinstance(uscc, str) and name.strip():
-                key, code = " ".join(clean_text(name).split()), _normal_uscc(uscc)
+                key, code = " ".join(clean_text(name).split()), normalize_uscc(uscc)
                 names[key] = code if names.get(key, code) == code else _AMBIGUOUS
     return names
 
@@ -167,7 +160,7 @@ def _resolve(
 ) -> tuple[str | None, Problem | None]:
     """A firm named in a cell: its USCC, or a problem saying it is not in the workbook."""
     if _looks_like_uscc(item):
-        return _normal_uscc(item), None
+        return normalize_uscc(item), None
     found = names.get(" ".join(clean_text(item).split()))
     if found == _AMBIGUOUS:
         return None, Problem(
@@ -217,7 +210,7 @@ def derive(sheets: list[LedgerSheet]) -> dict[str, list[tuple[int, dict[str, Any
             if firm:
                 out.add("enterprises", origin, number, firm)
             uscc_raw = row.get("uscc")
-            uscc = _normal_uscc(uscc_raw) if isinstance(uscc_raw, str) else None
+            uscc = normalize_uscc(uscc_raw) if isinstance(uscc_raw, str) else None
             if uscc is None:
                 continue  # the enterprise row reports the missing code
             _certificate(out, origin, number, row, uscc, sheet.headings)
@@ -383,7 +376,9 @@ def _supply_sheet(
             out.add("supply", origin, number, values)
             supplier, customer = values.get("supplier_uscc"), values.get("customer_uscc")
             if isinstance(supplier, str) and isinstance(customer, str):
-                links.append((_normal_uscc(supplier), _normal_uscc(customer), origin, number, ""))
+                links.append(
+                    (normalize_uscc(supplier), normalize_uscc(customer), origin, number, "")
+                )
 
 
 def _chains(

@@ -42,6 +42,7 @@ from chainmap.rules import (
     region_name,
     size_coverage,
 )
+from chainmap.rules.uscc import normalize_uscc
 
 __all__ = ["FLAG_REGION_RETIRED", "MAX_PROBLEMS", "Task", "TaskResult", "run_task"]
 
@@ -428,7 +429,7 @@ def _rejected_key(table: str, raw: dict[str, Any]) -> str | None:
     if not isinstance(value, str):
         return None
     if table == "enterprises":
-        return "".join(value.split()).replace("-", "").upper()
+        return normalize_uscc(value)  # as references are normalised
     if table == "segments":
         return f"{str(raw.get('chain_id', '')).strip()}\t{value.strip()}"
     return value.strip()
