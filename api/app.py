@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from chainmap.config import Settings, get_settings
 
-from . import docs, errors
+from . import console, docs, errors
 from .cache import Results
 from .deps import Stores
 from .routes import analysis, chains, datasets, enterprises, leaders, pages, system
@@ -50,7 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         summary="Industry chains, weak links and certification for regulators, leaders, analysts",
         description="Every call but /health needs `Authorization: Bearer <token>` "
-        "(`chainmap token create`); each role sees only what belongs to it (docs/api.md).",
+        "(`chainmap token create`), or the session cookie of someone logged in to the console "
+        "(reads only, or with the session's `X-CSRF-Token`); each role sees only what belongs "
+        "to it (docs/api.md).",
         openapi_url=f"{API}/openapi.json",
         docs_url=None,  # served by chainmap.api.docs, from the package (offline)
         redoc_url=None,
@@ -70,4 +72,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=_REFUSALS,
         max_body_size=app.state.settings.upload_limit,
     )
+    console.install(app)
     return app

@@ -19,6 +19,7 @@ from chainmap.records import ChainRow
 from chainmap.store import Store, open_store
 
 from .cache import Results
+from .console.auth import SAFE, csrf_refused, session_of
 from .errors import ApiError, missing
 from .params import USCC, ChainId
 from .permissions import Permission, PlanReach, grants, plan_reach, refusal
@@ -139,11 +140,23 @@ def _unauthorized(en: str, zh: str) -> ApiError:
 
 
 def get_caller(
+    request: Request,
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> Principal:
-    """The principal of the bearer token: 401 without one, or with one unknown or revoked."""
+    """The principal of the bearer token, else of the console's session cookie: 401 without
+    either, or with a token unknown or revoked. A state-changing request made with the cookie
+    needs the session's CSRF token, checked by the console's form dependency or sent as the
+    ``X-CSRF-Token`` header (403 otherwise)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
+        session = session_of(request)
+        if session is not None:
+            if request.method not in SAFE and not (
+                getattr(request.state, "csrf_checked", False)
+                or session.csrf_ok(request.headers.get("x-csrf-token"))
+            ):
+                raise csrf_refused()
+            return session.principal
         raise _unauthorized(
             "a bearer token is needed: Authorization: Bearer <token>",
             "需要令牌：Authorization: Bearer <令牌>",

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -364,13 +364,35 @@ class CatchAll:
             if started:  # too late for another answer; the server closes the connection
                 log.error("unexpected error while answering", exc_info=error)
                 return
-            answer = await _unexpected(Request(scope), error)
+            answer = await _either(_unexpected)(Request(scope, receive), error)
             await answer(scope, receive, send)
 
 
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _either(handler: Handler) -> Handler:
+    """``handler``, whose JSON answers a page of the console (any path outside ``/api/``) shows
+    as an HTML page instead, when the app has a console (``app.state.console_error``)."""
+
+    async def answer(request: Request, error: Exception) -> Response:
+        response = await handler(request, error)
+        show = getattr(request.app.state, "console_error", None)
+        if show is None or request.url.path.startswith("/api/"):
+            return response
+        try:
+            shown: Response = show(request, response)
+        except Exception:  # the page failed too: the plain answer, and the failure logged
+            log.exception("the console could not show a %s page", response.status_code)
+            return response
+        return shown
+
+    return answer
+
+
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(ChainmapError, _chainmap)
-    app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(ApiError, _either(_api_error))
+    app.add_exception_handler(ChainmapError, _either(_chainmap))
+    app.add_exception_handler(StarletteHTTPException, _either(_http))
+    app.add_exception_handler(RequestValidationError, _either(_invalid))
     app.add_middleware(CatchAll)

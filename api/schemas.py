@@ -91,6 +91,51 @@ class Chain(BaseModel):
         )
 
 
+class Figures(BaseModel):
+    """Counts over firms within the caller's bounds (see ``GET /overview``)."""
+
+    firms: int
+    certified: int = Field(description="firms holding a certificate in force on the day")
+    coverage: float | None = Field(description="certified / firms; None without firms")
+    weak_links: int = Field(description="firms that are a weak link towards some leader")
+    expiring: int = Field(description="firms whose certificate in force ends within 90 days")
+    lapsed: int = Field(description="firms whose certificate stands suspended or withdrawn (撤销)")
+    batches: int | None = Field(
+        description="joint-certification batches; None where the caller may not see them"
+    )
+
+
+class ChainOverview(Figures):
+    chain: Chain
+
+
+class OverviewOut(Figures):
+    as_of: date
+    chains: list[ChainOverview]
+
+    @classmethod
+    def of(cls, seen: Any) -> OverviewOut:
+        def figures(row: Any) -> dict[str, Any]:
+            return {
+                name: getattr(row, name)
+                for name in (
+                    "firms",
+                    "certified",
+                    "coverage",
+                    "weak_links",
+                    "expiring",
+                    "lapsed",
+                    "batches",
+                )
+            }
+
+        return cls(
+            as_of=seen.as_of,
+            **figures(seen),
+            chains=[ChainOverview(chain=Chain.of(c.chain), **figures(c)) for c in seen.chains],
+        )
+
+
 class Enterprise(BaseModel):
     uscc: str
     name: str

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         description="longest the HTTP API checks an upload; past it the upload is refused (422) "
         "and larger datasets go in with `chainmap import`",
     )
+    https_cookies: bool = Field(
+        False,
+        description="the console is reached over HTTPS (directly or through a proxy that "
+        "terminates TLS): its session cookie is Secure and named __Host-chainmap_session",
+    )
     workers: int = Field(
         0,
         ge=0,

@@ -95,11 +95,11 @@ class Sessions:
             with self._lock:
                 self._live.pop(sid, None)
 
-    def end_all_of(self, token_id: str) -> int:
+    def end_all_of(self, login: str) -> int:
         """End every session of one account (disabled, or its password changed); returns how
         many ended."""
         with self._lock:
-            gone = [s for s, v in self._live.items() if v.principal.token_id == token_id]
+            gone = [s for s, v in self._live.items() if v.principal.login == login]
             for sid in gone:
                 del self._live[sid]
         return len(gone)

@@ -6,8 +6,10 @@ from fastapi import APIRouter
 
 from chainmap.access import Role
 
-from ..deps import ChainsCaller, ResultsDep, StoreDep
-from ..schemas import Chain
+from ..deps import BoundsDep, ChainsCaller, ResultsDep, SettingsDep, StoreDep, WeightsDep
+from ..overview import overview
+from ..params import AsOf
+from ..schemas import Chain, OverviewOut
 from ..scope import led_chains
 
 router = APIRouter(tags=["chains"])
@@ -20,3 +22,18 @@ def chains(caller: ChainsCaller, store: StoreDep, results: ResultsDep) -> list[C
         led = led_chains(results, store, caller.enterprise)
         return [Chain.of(c) for c in store.chains() if c.chain_id in led]
     return [Chain.of(c) for c in store.chains()]
+
+
+@router.get("/overview", summary="The caller's figures: firms, coverage, weak links, expiring")
+def caller_overview(
+    caller: ChainsCaller,
+    store: StoreDep,
+    results: ResultsDep,
+    settings: SettingsDep,
+    bounds: BoundsDep,
+    weights: WeightsDep,
+    day: AsOf,
+) -> OverviewOut:
+    """Over the chains the caller may see and the firms within its bounds, a firm on two chains
+    counted once; each chain with the same figures. What the console's home page shows."""
+    return OverviewOut.of(overview(caller, store, results, settings, bounds, weights, day))

@@ -1,0 +1,10 @@
+"""The console's pages, one module per part."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import access, home
+
+#: every router of the console, in the order they are added to the app
+ROUTERS: tuple[APIRouter, ...] = (access.router, home.router)
