@@ -184,6 +184,11 @@ class Browser:
     def __enter__(self) -> Self:
         return self
 
+    @property
+    def driver(self) -> WebDriver:
+        """The WebDriver itself, for what a test does by hand (fill a form, press a key)."""
+        return self._driver
+
     def __exit__(
         self,
         kind: type[BaseException] | None,
