@@ -54,7 +54,7 @@ def test_each_login_gets_a_new_session_and_logout_ends_it(console: Console) -> N
     assert client.get("/").status_code == 200
     again = console.as_("reg32")
     assert again.http.cookies.get("chainmap_session") != first
-    kept = client.http.cookies.get("chainmap_session")
+    kept = client.http.cookies.get("chainmap_session") or ""
     assert client.post("/logout").status_code == 303
     client.http.cookies.set("chainmap_session", kept)  # the old cookie, replayed
     assert client.get("/").status_code == 303
