@@ -4,6 +4,7 @@ the message catalogue, on both stores."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from api_world import L1, NAMES, S, T
 from console_world import Console
@@ -124,3 +125,19 @@ def test_every_message_has_both_languages_and_every_key_used_exists() -> None:
     assert sorted(k for k in fixed if not words.has(k)) == []
     for start in used - fixed:
         assert any(key.startswith(start) for key in words.messages), start
+
+
+def test_an_idle_or_too_old_session_is_refused(console: Console, monkeypatch: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from chainmap.api.console import sessions
+
+    client = console.as_("reg32")
+    assert client.get("/").status_code == 200
+    later = datetime.now(UTC) + sessions.IDLE + timedelta(seconds=5)
+    monkeypatch.setattr(sessions, "_now", lambda: later)
+    answer = client.get("/")
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert client.get("/api/v1/chains").status_code == 401  # the API refuses the cookie too
+    monkeypatch.undo()
+    assert client.get("/").status_code == 303  # gone for good, not only at that moment
