@@ -7,15 +7,15 @@ are computed on its own tree only: its supplier tiers up to the configured depth
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from chainmap.access import Role
-from chainmap.analysis import FirmFigures, SegmentFigures, segment_view, select, what_if
+from chainmap.analysis import FirmFigures, SegmentFigures, segment_view, select
 from chainmap.enums import SizeClass
 
+from ..chain_views import chain_segments
 from ..computed import cached_json, chain_analysis, chain_figures
 from ..deps import (
     AggregatesCaller,
@@ -29,10 +29,10 @@ from ..deps import (
     WeightsDep,
     WhatIfCaller,
 )
-from ..errors import missing
 from ..params import AsOf, FailedFirms, Industries, Regions, Segments, Sizes
 from ..schemas import WeakLink, WeakLinks, WhatIfOut
 from ..scope import Bounds
+from ..what_if import chain_what_if
 
 router = APIRouter(tags=["analysis"])
 
@@ -114,11 +114,6 @@ def chain_weak_links(
     return cached_json(results, store, key, build)
 
 
-def _visible(bounds: Bounds, graph: Any) -> list[str]:
-    """The firms of the graph the caller may see."""
-    return [u for u, a in graph.nodes(data=True) if bounds.admits(u, a.get("region_code", ""))]
-
-
 @router.get("/chains/{chain_id}/segments", summary="Each segment: coverage, sourcing, HHI")
 def segments(
     caller: AggregatesCaller,
@@ -131,12 +126,7 @@ def segments(
 ) -> list[SegmentFigures]:
     """Over the firms within the caller's bounds (all of them for admins and regulators, whose
     aggregates are chain-wide; an analyst's regions), figures computed on the whole chain."""
-    graph, figures = chain_analysis(results, store, chain.chain_id, day, weights)
-    shown = list(graph.nodes) if caller.role is Role.REGULATOR else _visible(bounds, graph)
-    inside = set(shown)
-    return segment_view(
-        graph.subgraph(shown), [f for f in figures if f.uscc in inside], day, weights
-    )
+    return chain_segments(caller, chain.chain_id, store, results, bounds, weights, day)
 
 
 @router.get("/chains/{chain_id}/what-if", summary="What the leaders lose if firms stop supplying")
@@ -150,16 +140,5 @@ def what_if_(
     fail: FailedFirms,
 ) -> list[WhatIfOut]:
     """Firms the caller may not see are not found; firms cut off are listed when visible."""
-    graph, _figures = chain_analysis(results, store, chain.chain_id, date.today(), weights)
-    visible = set(_visible(bounds, graph))
-    hidden = [u for u in fail if u not in visible]
-    if hidden:
-        raise missing("firms", ", ".join(hidden))
-    return [
-        WhatIfOut(
-            leader=w.leader,
-            lost_share=w.lost_share,
-            cut_off=[u for u in w.cut_off if u in visible],
-        )
-        for w in what_if(graph, list(fail))
-    ]
+    _graph, found = chain_what_if(store, results, bounds, weights, chain.chain_id, fail)
+    return [WhatIfOut(leader=w.leader, lost_share=w.lost_share, cut_off=w.cut_off) for w in found]
