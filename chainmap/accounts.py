@@ -28,6 +28,10 @@ the account from that moment for :data:`FIRST_LOCK`, doubled for every further f
 60); while it is locked even the right password is refused. A successful login, or a new
 password set by an administrator, clears the count and the lock; the time of the last failure
 stays, for the administrator to see.
+
+One-time passwords: an account made, or given a password, with ``must_change`` keeps that mark
+until the person sets a password of their own (:func:`change_password`); the console sends a
+person so marked to its password page before any other.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ __all__ = [
     "MAX_PASSWORD",
     "MIN_PASSWORD",
     "accounts",
+    "change_password",
     "create_account",
     "disable_account",
     "lock_period",
@@ -192,9 +197,11 @@ def create_account(
     name: str | None = None,
     regions: Iterable[str] = (),
     enterprise: str | None = None,
+    must_change: bool = False,
 ) -> AccountRow:
     """Create an account for a person and return what the store keeps (the password only as
-    its hash).
+    its hash). With ``must_change`` the password is a one-time password: the console asks the
+    person for a new one at the first login.
 
     ``name`` defaults to the login. Regulators and analysts need region prefixes, a leader the
     USCC of a firm in the store (the rules of tokens). A login taken already, whatever its case,
@@ -220,16 +227,36 @@ def create_account(
         password_hash=_HASHER.hash(_password(password, key)),
         created_at=_stamp(datetime.now(UTC)),
         disabled_at=None,
+        must_change=must_change,
     )
     if not store.add_account(row):  # made meanwhile by someone else
         raise taken
     return row
 
 
-def set_password(store: Store, login: str, password: str) -> None:
-    """Give an account a new password; this also clears its failed logins and lock."""
+def set_password(store: Store, login: str, password: str, *, must_change: bool = False) -> None:
+    """Give an account a new password; this also clears its failed logins and lock. With
+    ``must_change`` it is a one-time password, to be changed at the next login; without, the
+    mark is cleared (the person chose it, or an administrator set a lasting one)."""
     _, key = _login(login)
-    if not store.set_account_password(key, _HASHER.hash(_password(password, key))):
+    if not store.set_account_password(key, _HASHER.hash(_password(password, key)), must_change):
+        raise NotFound(f"no account {login!r}; `chainmap user list` shows them")
+
+
+def change_password(store: Store, login: str, current: str, new: str) -> None:
+    """A person changes their own password: ``current`` is checked as a login checks it (a
+    wrong one raises :class:`~chainmap.errors.LoginRefused` and counts as a failed login), and
+    ``new`` must follow the rules and differ from it. Clears the one-time password mark."""
+    log_in(store, login, current)
+    _, key = _login(login)
+    secret = _password(new, key)
+    if secret == unicodedata.normalize("NFKC", current):
+        raise RuleViolation(
+            "password_unchanged",
+            "the new password must differ from the current one",
+            "新密码不能与当前密码相同",
+        )
+    if not store.set_account_password(key, _HASHER.hash(secret), False):
         raise NotFound(f"no account {login!r}; `chainmap user list` shows them")
 
 
@@ -277,7 +304,8 @@ def log_in(store: Store, login: str, password: str, *, now: datetime | None = No
             store.lock_account(key, _stamp(when + period))
         raise LoginRefused()
     if _HASHER.check_needs_rehash(row.password_hash):
-        store.set_account_password(key, _HASHER.hash(secret))  # clears the failures too
+        # clears the failures too, and keeps a one-time password one
+        store.set_account_password(key, _HASHER.hash(secret), row.must_change)
     else:
         store.account_succeeded(key)
     return Principal(

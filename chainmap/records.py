@@ -174,6 +174,9 @@ class AccountRow(NamedTuple):
     last_failure_at: str | None = None
     #: ISO timestamp, UTC, until which every login is refused
     locked_until: str | None = None
+    #: the password was set by someone else (a one-time password): the person must choose a new
+    #: one at the next login
+    must_change: bool = False
 
 
 Row = (

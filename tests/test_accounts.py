@@ -495,3 +495,103 @@ def test_user_commands_explain_themselves(command: list[str]) -> None:
     shown = CliRunner().invoke(app, ["user", *command, "--help"])
     assert shown.exit_code == 0 and "Usage:" in shown.output
     assert "password" in shown.output or "account" in shown.output
+
+
+# -- one-time passwords ---------------------------------------------------------------------
+
+
+def test_a_one_time_password_is_marked_until_the_person_sets_their_own(url: str) -> None:
+    with open_store(url) as store:
+        made = create_account(store, "ops", "admin", PASSWORD, must_change=True)
+        create_account(store, "lasting", "admin", PASSWORD)
+        assert made.must_change
+        marked = {a.login: a.must_change for a in accounts(store)}
+        assert marked == {"lasting": False, "ops": True}
+        assert store.account("ops") == made
+        # logging in keeps the mark, and so does a hash replaced at a login
+        assert log_in(store, "ops", PASSWORD).login == "ops"
+        assert _account(url, "ops").must_change
+
+        with pytest.raises(LoginRefused):  # the current password is checked, and counted
+            module.change_password(store, "ops", "not the password", "mine, and long enough")
+        assert _account(url, "ops").failures == 1 and _account(url, "ops").must_change
+        with pytest.raises(RuleViolation) as same:
+            module.change_password(store, "ops", PASSWORD, PASSWORD)
+        assert same.value.code == "password_unchanged"
+        with pytest.raises(RuleViolation) as short:
+            module.change_password(store, "ops", PASSWORD, "tiny")
+        assert short.value.code == "password_too_short"
+        assert _account(url, "ops").must_change
+
+        module.change_password(store, "OPS", PASSWORD, "mine, and long enough")
+        kept = _account(url, "ops")
+        assert not kept.must_change and kept.failures == 0
+        with pytest.raises(LoginRefused):
+            log_in(store, "ops", PASSWORD)
+        assert log_in(store, "ops", "mine, and long enough").login == "ops"
+
+        # an administrator gives a new one-time password, or a lasting one
+        set_password(store, "ops", "one more time, please", must_change=True)
+        assert _account(url, "ops").must_change
+        set_password(store, "ops", "one more time, please")
+        assert not _account(url, "ops").must_change
+
+
+def test_an_outdated_hash_replaced_at_a_login_keeps_the_one_time_mark(url: str) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    with open_store(url) as store:
+        row = AccountRow(
+            "ops", "ops", "ops", "admin", (), None, weak.hash(PASSWORD), T0.isoformat(), None
+        )
+        store.add_account(row._replace(must_change=True))
+        assert log_in(store, "ops", PASSWORD).login == "ops"
+        kept = _account(url, "ops")
+        assert kept.password_hash != row.password_hash and kept.must_change
+
+
+def test_accounts_kept_before_one_time_passwords_existed_are_unmarked(url: str) -> None:
+    if url.startswith("sqlite"):
+        pytest.skip("the embedded store's older table: test_sqlite_accounts_without_the_mark_*")
+    with open_store(url) as store:
+        create_account(store, "ops", "admin", PASSWORD, must_change=True)
+    _cypher(url, "MATCH (a:Account) REMOVE a.must_change")
+    with open_store(url) as store:
+        assert not _account(url, "ops").must_change
+        assert log_in(store, "ops", PASSWORD).login == "ops"
+
+
+#: the accounts' table as chainmap kept it before one-time passwords
+_OLD_ACCOUNTS = """
+CREATE TABLE accounts (
+    login_key TEXT PRIMARY KEY, login TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+    regions TEXT NOT NULL DEFAULT '', enterprise TEXT, password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL, disabled_at TEXT, failures INTEGER NOT NULL DEFAULT 0,
+    last_failure_at TEXT, locked_until TEXT
+)
+"""
+
+
+def test_sqlite_accounts_without_the_mark_column_open_and_log_in(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    import_datasets([write_dataset(tmp_path / "data")], lambda: open_store(url, create=True))
+    hashed = PasswordHasher().hash(PASSWORD)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE accounts")
+        db.execute(_OLD_ACCOUNTS)
+        db.execute(
+            "INSERT INTO accounts (login_key, login, name, role, regions, enterprise, "
+            "password_hash, created_at) VALUES ('ops', 'Ops', '运维', 'admin', '', NULL, ?, ?)",
+            (hashed, T0.isoformat()),
+        )
+    db.close()
+    with open_store(url) as store:
+        (row,) = accounts(store)
+        assert row.login == "Ops" and row.must_change is False
+        assert log_in(store, "ops", PASSWORD).role is Role.ADMIN
+        create_account(store, "new", "admin", PASSWORD, must_change=True)
+        assert _account(url, "new").must_change
+    with sqlite3.connect(path) as db:
+        marks = dict(db.execute("SELECT login_key, must_change FROM accounts").fetchall())
+    db.close()
+    assert marks == {"ops": 0, "new": 1}

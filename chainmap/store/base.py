@@ -127,8 +127,11 @@ class Store(Protocol):
         """Every account, disabled ones too, by login."""
         ...
 
-    def set_account_password(self, login_key: str, password_hash: str) -> bool:
-        """Replace an account's password hash and clear its failed logins and lock; False when
+    def set_account_password(
+        self, login_key: str, password_hash: str, must_change: bool = False
+    ) -> bool:
+        """Replace an account's password hash, mark whether the person must change it at the
+        next login (a one-time password), and clear its failed logins and lock; False when
         there is no such account."""
         ...
 

@@ -256,6 +256,7 @@ def _to_account(record: Record) -> AccountRow:
     values = dict(record)
     values["regions"] = tuple(values["regions"] or ())
     values["failures"] = int(values["failures"] or 0)
+    values["must_change"] = bool(values.get("must_change"))  # absent on older accounts
     return AccountRow(**values)
 
 
@@ -509,12 +510,15 @@ class Neo4jStore:
     def accounts(self) -> list[AccountRow]:
         return [_to_account(r) for r in self._read("accounts")]
 
-    def set_account_password(self, login_key: str, password_hash: str) -> bool:
+    def set_account_password(
+        self, login_key: str, password_hash: str, must_change: bool = False
+    ) -> bool:
         (record,) = self._run(
             "set_account_password",
             RoutingControl.WRITE,
             login_key=login_key,
             password_hash=password_hash,
+            must_change=must_change,
         )
         return int(record["changed"]) == 1
 

@@ -200,27 +200,31 @@ CREATE TABLE IF NOT EXISTS accounts (
     login_key TEXT PRIMARY KEY, login TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
     regions TEXT NOT NULL DEFAULT '', enterprise TEXT, password_hash TEXT NOT NULL,
     created_at TEXT NOT NULL, disabled_at TEXT, failures INTEGER NOT NULL DEFAULT 0,
-    last_failure_at TEXT, locked_until TEXT
+    last_failure_at TEXT, locked_until TEXT, must_change INTEGER NOT NULL DEFAULT 0
 )
 """
 _ADD_ACCOUNT = """
 INSERT INTO accounts (login_key, login, name, role, regions, enterprise, password_hash, created_at,
-    disabled_at, failures, last_failure_at, locked_until)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    disabled_at, failures, last_failure_at, locked_until, must_change)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _ACCOUNTS = """
 SELECT login_key, login, name, role, regions, enterprise, password_hash, created_at, disabled_at,
-    failures, last_failure_at, locked_until
+    failures, last_failure_at, locked_until, must_change
 FROM accounts ORDER BY login_key
 """
 _ACCOUNT = """
 SELECT login_key, login, name, role, regions, enterprise, password_hash, created_at, disabled_at,
-    failures, last_failure_at, locked_until
+    failures, last_failure_at, locked_until, must_change
 FROM accounts WHERE login_key = ?
 """
 _SET_ACCOUNT_PASSWORD = (
-    "UPDATE accounts SET password_hash = ?, failures = 0, locked_until = NULL WHERE login_key = ?"
+    "UPDATE accounts SET password_hash = ?, must_change = ?, failures = 0, locked_until = NULL "
+    "WHERE login_key = ?"
 )
+# stores whose accounts were made before one-time passwords existed
+_ACCOUNT_COLUMNS = "SELECT name FROM pragma_table_info('accounts')"
+_ADD_MUST_CHANGE = "ALTER TABLE accounts ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0"
 _DISABLE_ACCOUNT = "UPDATE accounts SET disabled_at = ? WHERE login_key = ? AND disabled_at IS NULL"
 # one statement: two failures at once both count
 _ACCOUNT_FAILED = (
@@ -273,7 +277,7 @@ def _to_token(row: tuple[Any, ...]) -> TokenRow:
 
 def _to_account(row: tuple[Any, ...]) -> AccountRow:
     regions = tuple(r for r in row[4].split(",") if r)
-    return AccountRow._make((*row[:4], regions, *row[5:]))
+    return AccountRow._make((*row[:4], regions, *row[5:-1], bool(row[-1])))
 
 
 # Enterprise search: every condition is optional (a NULL parameter switches it off), the bounds
@@ -482,6 +486,8 @@ class SQLiteStore:
                 self._add_token_expiry()
             if "accounts" not in tables:  # stores written before accounts existed
                 self._add_accounts()
+            elif "must_change" not in {r[0] for r in self._db.execute(_ACCOUNT_COLUMNS)}:
+                self._add_must_change()
             return
         if tables:
             raise StoreUnavailable(f"{self.path} is an SQLite file but not a chainmap store")
@@ -521,6 +527,17 @@ class SQLiteStore:
                 f"{self.path} has no table for accounts; adding it failed ({error}): open it "
                 "once with write access"
             ) from None
+
+    def _add_must_change(self) -> None:
+        """Add the one-time password mark to accounts made before it existed (none is marked)."""
+        try:
+            self._db.execute(_ADD_MUST_CHANGE)
+        except sqlite3.OperationalError as error:
+            if "duplicate column" not in str(error):  # else another process added it meanwhile
+                raise StoreError(
+                    f"{self.path} keeps accounts without the one-time password mark; adding the "
+                    f"column failed ({error}): open it once with write access"
+                ) from None
 
     def _version(self) -> str | None:
         found = self._db.execute(_SCHEMA_VERSION).fetchone()
@@ -751,8 +768,14 @@ class SQLiteStore:
     def accounts(self) -> list[AccountRow]:
         return [_to_account(r) for r in self._all(_ACCOUNTS)]
 
-    def set_account_password(self, login_key: str, password_hash: str) -> bool:
-        done = self._change("setting a password", _SET_ACCOUNT_PASSWORD, (password_hash, login_key))
+    def set_account_password(
+        self, login_key: str, password_hash: str, must_change: bool = False
+    ) -> bool:
+        done = self._change(
+            "setting a password",
+            _SET_ACCOUNT_PASSWORD,
+            (password_hash, int(must_change), login_key),
+        )
         return done.rowcount == 1
 
     def disable_account(self, login_key: str, when: str) -> bool:
