@@ -595,3 +595,21 @@ def test_sqlite_accounts_without_the_mark_column_open_and_log_in(tmp_path: Path)
         marks = dict(db.execute("SELECT login_key, must_change FROM accounts").fetchall())
     db.close()
     assert marks == {"ops": 0, "new": 1}
+
+
+def test_user_create_and_password_with_one_time(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'accounts.db'}"
+    import_datasets([write_dataset(tmp_path / "data")], lambda: open_store(store, create=True))
+    first = ["create", "--login", "ops", "--role", "admin", "--password-stdin", "--one-time"]
+    assert _user(store, *first, password=PASSWORD).exit_code == 0
+    rows = json.loads(_user(store, "list", "--format", "json").stdout)
+    assert [(r["login"], r["must_change"]) for r in rows] == [("ops", True)]
+    assert "one-time" in _user(store, "list").stdout
+    lasting = _user(store, "password", "--login", "ops", "--password-stdin", password=PASSWORD)
+    assert lasting.exit_code == 0
+    assert json.loads(_user(store, "list", "--format", "json").stdout)[0]["must_change"] is False
+    again = ["password", "--login", "ops", "--password-stdin", "--one-time"]
+    assert _user(store, *again, password=PASSWORD).exit_code == 0
+    assert json.loads(_user(store, "list", "--format", "json").stdout)[0]["must_change"] is True
+    with open_store(store) as opened:
+        assert log_in(opened, "ops", PASSWORD).login == "ops"

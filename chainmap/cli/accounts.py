@@ -59,6 +59,14 @@ PasswordStdinOption = Annotated[
         "terminal). At least 10 characters, not the login.",
     ),
 ]
+OneTimeOption = Annotated[
+    bool,
+    typer.Option(
+        "--one-time",
+        help="A one-time password: the person must choose a new one at the first login to the "
+        "console, before any other page.",
+    ),
+]
 
 #: what `user list` shows of an account: never its password hash
 _SHOWN = (
@@ -72,6 +80,7 @@ _SHOWN = (
     "failures",
     "last_failure_at",
     "locked_until",
+    "must_change",
 )
 
 
@@ -79,6 +88,10 @@ def _state(row: AccountRow) -> str:
     """Disabled, locked, or how many logins failed in a row (blank when none)."""
     if row.disabled_at is not None:
         return f"disabled {row.disabled_at}"
+    if row.must_change:
+        return "one-time password (to change at the next login)" + (
+            f", {row.failures} failed" if row.failures else ""
+        )
     if row.locked_until is not None:
         return f"{row.failures} failed, locked until {row.locked_until}"
     return f"{row.failures} failed, last {row.last_failure_at}" if row.failures else ""
@@ -119,10 +132,12 @@ def user_create(
             "--name", help="Who the account is for. Default: the login.", show_default=False
         ),
     ] = None,
+    one_time: OneTimeOption = False,
     store: StoreOption = None,
 ) -> None:
     """Create an account for a person. Regulators and analysts need --region, a leader
     --enterprise with the USCC of a firm in the store, an admin neither (the rules of tokens).
+    With --one-time the person chooses a new password at the first login.
 
     `printf '%s\\n' "$PASSWORD" | chainmap user create --login zhang.wei --role regulator
     --region 3205 --name 苏州市市场监管局 --password-stdin`"""
@@ -138,6 +153,7 @@ def user_create(
             name=name,
             regions=region or (),
             enterprise=enterprise,
+            must_change=one_time,
         )
     scope = named_regions(row.regions) or row.enterprise or "everything"
     err_console.print(
@@ -192,13 +208,17 @@ def user_disable(login: LoginOption, store: StoreOption = None) -> None:
 
 @user_app.command("password")
 def user_password(
-    login: LoginOption, password_stdin: PasswordStdinOption = False, store: StoreOption = None
+    login: LoginOption,
+    password_stdin: PasswordStdinOption = False,
+    one_time: OneTimeOption = False,
+    store: StoreOption = None,
 ) -> None:
     """Give an account a new password (read from standard input). This also clears its failed
-    logins and unlocks it."""
+    logins and unlocks it. With --one-time the person must change it at the next login."""
     from chainmap.accounts import set_password
 
     password = _password(password_stdin)
     with open_store(_store_url(store)) as opened:
-        set_password(opened, login, password)
-    err_console.print(f"new password for {escape(login)}", highlight=False)
+        set_password(opened, login, password, must_change=one_time)
+    said = " (one-time: to change at the next login)" if one_time else ""
+    err_console.print(f"new password for {escape(login)}{said}", highlight=False)
