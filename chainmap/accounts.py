@@ -32,6 +32,9 @@ stays, for the administrator to see.
 One-time passwords: an account made, or given a password, with ``must_change`` keeps that mark
 until the person sets a password of their own (:func:`change_password`); the console sends a
 person so marked to its password page before any other.
+
+Disabling an account refuses its logins from then on (the console also ends its live sessions);
+enabling it again (:func:`enable_account`) clears the failures counted meanwhile and the lock.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ __all__ = [
     "change_password",
     "create_account",
     "disable_account",
+    "enable_account",
+    "generate_password",
     "lock_period",
     "log_in",
     "login_key",
@@ -265,6 +270,30 @@ def disable_account(store: Store, login: str) -> None:
     _, key = _login(login)
     if not store.disable_account(key, _stamp(datetime.now(UTC))):
         raise NotFound(f"no enabled account {login!r}; `chainmap user list` shows them")
+
+
+def enable_account(store: Store, login: str) -> None:
+    """Enable a disabled account again. Its failed logins and lock are cleared (those made
+    while it was disabled would lock it at once); its password is the one it had."""
+    _, key = _login(login)
+    if not store.enable_account(key):
+        raise NotFound(f"no disabled account {login!r}; `chainmap user list` shows them")
+
+
+#: the characters of a generated password: no 0/O, 1/l/I, which are easily misread
+_GENERATED = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(groups: int = 4) -> str:
+    """A random password for an administrator to hand over (a one-time password, usually):
+    ``groups`` groups of 4 characters joined by ``-``, about 23 bits of randomness a group.
+
+    >>> len(generate_password()), generate_password().count("-")
+    (19, 3)
+    """
+    return "-".join(
+        "".join(secrets.choice(_GENERATED) for _ in range(4)) for _ in range(max(3, groups))
+    )
 
 
 def accounts(store: Store) -> list[AccountRow]:

@@ -613,3 +613,56 @@ def test_user_create_and_password_with_one_time(tmp_path: Path) -> None:
     assert json.loads(_user(store, "list", "--format", "json").stdout)[0]["must_change"] is True
     with open_store(store) as opened:
         assert log_in(opened, "ops", PASSWORD).login == "ops"
+
+
+# -- enabling a disabled account again --------------------------------------------------------
+
+
+def test_a_disabled_account_is_enabled_again_with_its_password_and_no_lock(url: str) -> None:
+    from chainmap.accounts import enable_account
+
+    with open_store(url) as store:
+        create_account(store, "Zhang.Wei", "regulator", PASSWORD, regions=["3205"])
+        with pytest.raises(NotFound, match="no disabled account"):
+            enable_account(store, "zhang.wei")  # enabled already
+        disable_account(store, "zhang.wei")
+        # attempts while disabled count, and would lock it
+        for _ in range(LOCK_AFTER + 1):
+            with pytest.raises(LoginRefused):
+                log_in(store, "zhang.wei", PASSWORD, now=T0)
+    locked = _account(url, "Zhang.Wei")
+    assert locked.failures == LOCK_AFTER + 1 and locked.locked_until is not None
+    with open_store(url) as store:
+        enable_account(store, "ZHANG.WEI")
+    enabled = _account(url, "Zhang.Wei")
+    assert enabled.disabled_at is None and enabled.failures == 0 and enabled.locked_until is None
+    assert enabled.last_failure_at is not None  # kept for the administrator to see
+    with open_store(url) as store:
+        assert log_in(store, "zhang.wei", PASSWORD, now=T0).login == "Zhang.Wei"
+        with pytest.raises(NotFound, match="no disabled account"):
+            enable_account(store, "zhang.wei")
+        with pytest.raises(NotFound):
+            enable_account(store, "nobody")
+
+
+def test_user_enable(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'accounts.db'}"
+    import_datasets([write_dataset(tmp_path / "data")], lambda: open_store(store, create=True))
+    made = ["create", "--login", "ops", "--role", "admin", "--password-stdin"]
+    assert _user(store, *made, password=PASSWORD).exit_code == 0
+    assert _user(store, "disable", "--login", "ops").exit_code == 0
+    enabled = _user(store, "enable", "--login", "OPS")
+    assert enabled.exit_code == 0 and "enabled OPS" in enabled.stderr, enabled.output
+    with open_store(store) as opened:
+        assert log_in(opened, "ops", PASSWORD).role is Role.ADMIN
+    again = _user(store, "enable", "--login", "ops")
+    assert again.exit_code == 4 and "no disabled account" in again.output
+    assert _user(store, "enable", "--help").exit_code == 0
+
+
+def test_generated_passwords_follow_the_rules_and_differ() -> None:
+    from chainmap.accounts import generate_password
+
+    made = {generate_password() for _ in range(50)}
+    assert len(made) == 50
+    assert all(len(p) >= MIN_PASSWORD and p.isprintable() and " " not in p for p in made)

@@ -1,4 +1,4 @@
-"""People's accounts for the web console: user create|list|disable|password."""
+"""People's accounts for the web console: user create|list|disable|enable|password."""
 
 from __future__ import annotations
 
@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 user_app = typer.Typer(
     cls=_Commands,
     help="People's accounts for the web console (machines use `chainmap token`): create, list, "
-    "disable, password. A password is read from standard input (--password-stdin), never from "
-    "the command line; it needs at least 10 characters and is kept only as an argon2id hash. "
-    "After 5 failed logins in a row an account locks for 1 minute, doubling with each further "
-    "failure up to 1 hour; a new password unlocks it.",
-    short_help="People's accounts for the web console: create, list, disable, password.",
+    "disable, enable, password. A password is read from standard input (--password-stdin), "
+    "never from the command line; it needs at least 10 characters and is kept only as an "
+    "argon2id hash. After 5 failed logins in a row an account locks for 1 minute, doubling with "
+    "each further failure up to 1 hour; a new password unlocks it.",
+    short_help="People's accounts for the web console: create, list, disable, enable, password.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -204,6 +204,17 @@ def user_disable(login: LoginOption, store: StoreOption = None) -> None:
     with open_store(_store_url(store)) as opened:
         disable_account(opened, login)
     err_console.print(f"disabled {escape(login)}", highlight=False)
+
+
+@user_app.command("enable")
+def user_enable(login: LoginOption, store: StoreOption = None) -> None:
+    """Enable a disabled account again, with the password it had; its failed logins and lock
+    are cleared."""
+    from chainmap.accounts import enable_account
+
+    with open_store(_store_url(store)) as opened:
+        enable_account(opened, login)
+    err_console.print(f"enabled {escape(login)}", highlight=False)
 
 
 @user_app.command("password")

@@ -139,6 +139,11 @@ class Store(Protocol):
         """Disable an account at ``when`` (ISO timestamp); False when no such account is enabled."""
         ...
 
+    def enable_account(self, login_key: str) -> bool:
+        """Enable a disabled account again, its failed logins and lock cleared; False when no
+        such account is disabled."""
+        ...
+
     def account_failed(self, login_key: str, when: str) -> int:
         """Count a failed login at ``when`` in one atomic step and return the account's
         consecutive failures; 0, with nothing written, when there is no such account."""

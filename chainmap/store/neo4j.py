@@ -528,6 +528,10 @@ class Neo4jStore:
         )
         return int(record["disabled"]) == 1
 
+    def enable_account(self, login_key: str) -> bool:
+        (record,) = self._run("enable_account", RoutingControl.WRITE, login_key=login_key)
+        return int(record["enabled"]) == 1
+
     def account_failed(self, login_key: str, when: str) -> int:
         found = self._run("account_failed", RoutingControl.WRITE, login_key=login_key, when=when)
         return int(found[0]["failures"]) if found else 0

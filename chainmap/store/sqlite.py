@@ -226,6 +226,10 @@ _SET_ACCOUNT_PASSWORD = (
 _ACCOUNT_COLUMNS = "SELECT name FROM pragma_table_info('accounts')"
 _ADD_MUST_CHANGE = "ALTER TABLE accounts ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0"
 _DISABLE_ACCOUNT = "UPDATE accounts SET disabled_at = ? WHERE login_key = ? AND disabled_at IS NULL"
+_ENABLE_ACCOUNT = (
+    "UPDATE accounts SET disabled_at = NULL, failures = 0, locked_until = NULL "
+    "WHERE login_key = ? AND disabled_at IS NOT NULL"
+)
 # one statement: two failures at once both count
 _ACCOUNT_FAILED = (
     "UPDATE accounts SET failures = failures + 1, last_failure_at = ? WHERE login_key = ? "
@@ -780,6 +784,10 @@ class SQLiteStore:
 
     def disable_account(self, login_key: str, when: str) -> bool:
         done = self._change("disabling an account", _DISABLE_ACCOUNT, (when, login_key))
+        return done.rowcount == 1
+
+    def enable_account(self, login_key: str) -> bool:
+        done = self._change("enabling an account", _ENABLE_ACCOUNT, (login_key,))
         return done.rowcount == 1
 
     def account_failed(self, login_key: str, when: str) -> int:
