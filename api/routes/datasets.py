@@ -1,7 +1,13 @@
 """Dataset upload: the formats of ``chainmap import`` (CSV files named after their tables, one
 XLSX workbook or one JSON document), the same validation, the same problems, as JSON; nothing is
 written unless all of it passes. The app limits the body's size (413 before anything is parsed).
-A regulator's rows must all lie within its regions."""
+A regulator's rows must all lie within its regions.
+
+The steps are functions the console's upload page calls too (:mod:`api.console.routes.upload`):
+:func:`save_upload` keeps the files as ``chainmap import`` takes them, :func:`check_upload`
+bounds the rows and a regulator's regions, :func:`import_upload` validates and writes (or, as a
+dry run, only counts what it would write), all inside :func:`named_as_uploaded`.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +21,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile, status
 
-from chainmap.access import Role
+from chainmap.access import Principal, Role
+from chainmap.config import Settings
 from chainmap.errors import DataError, ValidationFailed
 from chainmap.ingest.bounds import rows_outside
-from chainmap.ingest.load import import_datasets
+from chainmap.ingest.load import ImportResult, import_datasets
 from chainmap.ingest.sources import WORKBOOK_SUFFIXES
 from chainmap.store import open_store
 
@@ -26,9 +33,20 @@ from ..deps import ImportCaller, SettingsDep
 from ..errors import ApiError
 from ..schemas import ImportReport
 
+__all__ = [
+    "SUFFIXES",
+    "UPLOAD_ERRORS",
+    "check_upload",
+    "import_upload",
+    "named_as_uploaded",
+    "router",
+    "save_upload",
+]
+
 router = APIRouter(tags=["datasets"])
 
-_SUFFIXES = (".csv", ".json", *WORKBOOK_SUFFIXES)
+#: the kinds of file an upload may hold
+SUFFIXES = (".csv", ".json", *WORKBOOK_SUFFIXES)
 #: a table of an upload is read no further once it has shown this many errors: the caller gets
 #: the first ones and where reading stopped, and the server is not held by a hopeless upload
 UPLOAD_ERRORS = 1000
@@ -38,11 +56,16 @@ def _bad(en: str, zh: str) -> ApiError:
     return ApiError(422, "invalid_upload", en, zh)
 
 
-def _saved(files: list[UploadFile], folder: Path) -> Path:
-    """The upload as ``chainmap import`` takes it: a folder of CSV files, or one workbook or
-    JSON file."""
+def save_upload(files: list[UploadFile], folder: Path) -> Path:
+    """The upload saved in ``folder`` as ``chainmap import`` takes it: the folder of its CSV
+    files, or its one workbook or JSON file. Other kinds of file, names given twice, or a
+    workbook beside other files are refused (422 ``invalid_upload``)."""
     names = [PurePath(f.filename or "").name for f in files]
-    if any(not n.lower().endswith(_SUFFIXES) for n in names) or len(set(names)) != len(names):
+    if (
+        not names
+        or any(not n.lower().endswith(SUFFIXES) for n in names)
+        or len(set(names)) != len(names)
+    ):
         raise _bad(
             "upload CSV files, one workbook (.xlsx, .xls, .xlsb, .ods) or one .json file, "
             "each under its own name",
@@ -99,8 +122,37 @@ def _within_rows(dataset: Path, limit: int) -> None:
         )
 
 
+def check_upload(caller: Principal, settings: Settings, dataset: Path) -> None:
+    """What is checked before validation: the rows an upload holds (413 above
+    ``settings.upload_rows``) and, for a regulator, that every row lies within its regions
+    (:class:`~chainmap.errors.ValidationFailed` listing each row outside them)."""
+    _within_rows(dataset, settings.upload_rows)
+    if caller.role is Role.REGULATOR:
+        with open_store(settings.store) as store:
+            known = {c.chain_id: c.region_code for c in store.chains()}
+            outside = rows_outside([dataset], caller.regions, store.search_enterprises, known)
+        if outside:
+            raise ValidationFailed(outside)
+
+
+def import_upload(dataset: Path, settings: Settings, *, dry_run: bool = False) -> ImportResult:
+    """Validate the upload whole and write it, bounded as an upload is (its first
+    :data:`UPLOAD_ERRORS` errors per table, ``settings.upload_seconds``); raises
+    :class:`~chainmap.errors.ValidationFailed` with its problems, nothing written. A
+    ``dry_run`` writes nothing and counts per table the rows it would write."""
+    return import_datasets(
+        [dataset],
+        lambda: open_store(settings.store),
+        batch_size=settings.batch_size,
+        workers=1,
+        stop_after=UPLOAD_ERRORS,
+        time_limit=settings.upload_seconds,
+        dry_run=dry_run,
+    )
+
+
 @contextmanager
-def _named_as_uploaded(folder: Path) -> Iterator[None]:
+def named_as_uploaded(folder: Path) -> Iterator[None]:
     """An error about the upload names its files as the caller sent them, never the server's
     temporary folder."""
     try:
@@ -127,24 +179,11 @@ def upload(
 ) -> ImportReport:
     with (
         tempfile.TemporaryDirectory(prefix="chainmap-upload-") as folder,
-        _named_as_uploaded(Path(folder)),
+        named_as_uploaded(Path(folder)),
     ):
-        dataset = _saved(files, Path(folder))
-        _within_rows(dataset, settings.upload_rows)
-        if caller.role is Role.REGULATOR:
-            with open_store(settings.store) as store:
-                known = {c.chain_id: c.region_code for c in store.chains()}
-                outside = rows_outside([dataset], caller.regions, store.search_enterprises, known)
-            if outside:
-                raise ValidationFailed(outside)
-        result = import_datasets(
-            [dataset],
-            lambda: open_store(settings.store),
-            batch_size=settings.batch_size,
-            workers=1,
-            stop_after=UPLOAD_ERRORS,
-            time_limit=settings.upload_seconds,
-        )
+        dataset = save_upload(files, Path(folder))
+        check_upload(caller, settings, dataset)
+        result = import_upload(dataset, settings)
     return ImportReport(
         rows_read=result.rows_read,
         written={str(table): n for table, n in result.written.items()},
