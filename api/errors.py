@@ -76,6 +76,7 @@ def missing(kind: str, key: str) -> ApiError:
 KINDS: dict[str, tuple[str, str]] = {
     "enterprise": ("enterprise {} not found", "未找到企业 {}"),
     "chain": ("chain {} not found", "未找到产业链 {}"),
+    "segment": ("segment {} not found", "未找到环节 {}"),
     "leader": ("{} does not lead this chain", "{} 不是本产业链的链主"),
     "region": ("region {} not found", "未找到地区 {}"),
     "firms": ("not firms of this chain: {}", "不是本产业链的企业：{}"),

@@ -132,6 +132,21 @@ def batches(
     """Batches of the chain's firms to certify, each given whole to a body with room for it, and
     the chain's coverage before and after; a leader's over its own tree, a regulator's over a
     national chain's firms within its regions."""
+    return chain_batches(caller, asked, store, settings, results, day, weights)
+
+
+def chain_batches(
+    caller: Principal,
+    asked: PlanChain,
+    store: Store,
+    settings: Settings,
+    results: Results,
+    day: date,
+    weights: Weights,
+) -> list[dict[str, Any]]:
+    """The chain's joint-certification batches as far as the caller reaches it
+    (:func:`chainmap.reports.batch_rows` over :func:`_planned`): what ``/batches`` answers and
+    the console's plan page lists and exports."""
     rules = load_planning()
     _, figures = _planned(caller, asked, store, settings, results, day, weights)
     return batch_rows(figures, rules, body_capacities(store.bodies(), rules))
