@@ -6,17 +6,15 @@ are computed on its own tree only: its supplier tiers up to the configured depth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from chainmap.access import Role
-from chainmap.analysis import FirmFigures, SegmentFigures, segment_view, select
-from chainmap.enums import SizeClass
+from chainmap.analysis import SegmentFigures
 
 from ..chain_views import chain_segments
-from ..computed import cached_json, chain_analysis, chain_figures
+from ..computed import cached_json
 from ..deps import (
     AggregatesCaller,
     AskedLeader,
@@ -29,45 +27,12 @@ from ..deps import (
     WeightsDep,
     WhatIfCaller,
 )
-from ..params import AsOf, FailedFirms, Industries, Regions, Segments, Sizes
+from ..params import AsOf, FailedFirms
 from ..schemas import WeakLink, WeakLinks, WhatIfOut
-from ..scope import Bounds
+from ..weak_links import Filters, filters, weak_links_of
 from ..what_if import chain_what_if
 
 router = APIRouter(tags=["analysis"])
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """The filters of ``chainmap weak-links``: each list any of its values."""
-
-    region: tuple[str, ...] | None
-    industry: tuple[str, ...] | None
-    segment: tuple[str, ...] | None
-    size: tuple[SizeClass, ...] | None
-    min_score: float | None
-    top: int | None
-
-    def admit(self, f: FirmFigures) -> bool:
-        """True for a row that passes the region, industry and segment filters."""
-        if self.region and not f.region_code.startswith(self.region):
-            return False
-        if self.industry and not f.industry_code.startswith(self.industry):
-            return False
-        return not self.segment or bool(set(self.segment) & set(f.segment.split(";")))
-
-
-def filters(
-    region: Regions,
-    industry: Industries,
-    segment: Segments,
-    size: Sizes,
-    min_score: Annotated[
-        float | None, Query(ge=0, le=1, description="lowest score (the weights' threshold)")
-    ] = None,
-    top: Annotated[int | None, Query(ge=1, le=100_000, description="rows per leader")] = None,
-) -> Filters:
-    return Filters(region, industry, segment, size, min_score, top)
 
 
 @router.get(
@@ -90,25 +55,21 @@ def chain_weak_links(
     tree_of = caller.enterprise if caller.role is Role.LEADER else None
 
     def build() -> WeakLinks:
-        _, figures = chain_figures(
-            results,
+        found = weak_links_of(
+            caller,
+            chain,
             store,
-            chain.chain_id,
-            day,
+            settings,
+            results,
+            bounds,
             weights,
-            tree_of=tree_of,
-            depth=settings.max_depth,
+            day,
             leader=leader,
+            wanted=wanted,
         )
-        rows = select(
-            (f for f in figures if bounds.admits(f.uscc, f.region_code) and wanted.admit(f)),
-            min_score=weights.thresholds.min_score
-            if wanted.min_score is None
-            else wanted.min_score,
-            sizes=[s.value for s in wanted.size] if wanted.size else None,
-            top=wanted.top,
+        return WeakLinks(
+            chain_id=chain.chain_id, as_of=day, items=[WeakLink.of(f) for f in found.rows]
         )
-        return WeakLinks(chain_id=chain.chain_id, as_of=day, items=[WeakLink.of(f) for f in rows])
 
     key = ("weak-links", chain.chain_id, tree_of, leader, day, weights, bounds.key, wanted)
     return cached_json(results, store, key, build)
