@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import access, home
+from . import access, home, weak_links
 
 #: every router of the console, in the order they are added to the app
-ROUTERS: tuple[APIRouter, ...] = (access.router, home.router)
+ROUTERS: tuple[APIRouter, ...] = (access.router, home.router, weak_links.router)
