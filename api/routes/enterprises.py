@@ -7,15 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from chainmap.graph import to_digraph
 from chainmap.records import FirmQuery
 
-from ..computed import body_names, tree_read
+from ..computed import body_names
 from ..deps import BoundsDep, FirmsCaller, ResultsDep, StoreDep
-from ..errors import missing
+from ..firms import firm
 from ..params import USCC, AsOf, Regions, Sizes
 from ..schemas import Enterprise, EnterpriseDetail, EnterprisePage, firm_certificates
-from ..scope import narrowed, visible_firms
+from ..scope import narrowed
 
 router = APIRouter(tags=["enterprises"])
 
@@ -66,17 +65,10 @@ def enterprise(
     bounds: BoundsDep,
     day: AsOf,
 ) -> EnterpriseDetail:
-    found = visible_firms(store, bounds, [uscc])
-    if not found:
-        raise missing("enterprise", uscc)
-    graph = to_digraph(tree_read(results, store, uscc, 1))
-    neighbours = sorted(set(graph.predecessors(uscc)) | set(graph.successors(uscc)))
-    shown = {row.uscc: Enterprise.of(row) for row in visible_firms(store, bounds, neighbours)}
+    seen = firm(store, results, bounds, uscc)
     return EnterpriseDetail(
-        **Enterprise.of(found[0]).model_dump(),
-        certificates=firm_certificates(
-            graph.nodes[uscc]["certificates"], day, body_names(results, store)
-        ),
-        suppliers=[shown[u] for u in sorted(graph.predecessors(uscc)) if u in shown],
-        customers=[shown[u] for u in sorted(graph.successors(uscc)) if u in shown],
+        **Enterprise.of(seen.firm).model_dump(),
+        certificates=firm_certificates(seen.certificates, day, body_names(results, store)),
+        suppliers=[Enterprise.of(link.firm) for link in seen.suppliers],
+        customers=[Enterprise.of(link.firm) for link in seen.customers],
     )
