@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import access, home, weak_links
+from . import access, firms, home, leaders, weak_links
 
 #: every router of the console, in the order they are added to the app
-ROUTERS: tuple[APIRouter, ...] = (access.router, home.router, weak_links.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    access.router,
+    home.router,
+    weak_links.router,
+    firms.router,
+    leaders.router,
+)
