@@ -36,6 +36,8 @@ __all__ = [
 LOGIN_COOKIE = "chainmap_login"
 #: methods that never change anything
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+#: the pages a person with a one-time password may reach before choosing a new one
+BEFORE_NEW_PASSWORD = frozenset({"/password", "/logout", "/lang"})
 
 
 def sessions_of(request: Request) -> Sessions:
@@ -69,11 +71,25 @@ def csrf_refused() -> ApiError:
     )
 
 
+def _new_password_first() -> ApiError:
+    return ApiError(
+        status.HTTP_303_SEE_OTHER,
+        "password_change_required",
+        "choose a new password first: the one you logged in with was a one-time password",
+        "请先设置新密码：您登录所用的是一次性密码",
+        headers={"Location": "/password"},
+    )
+
+
 def console_session(request: Request) -> Session:
-    """The caller's live session: 401 (the login page, for a page) without one."""
+    """The caller's live session: 401 (the login page, for a page) without one; a 303 to
+    ``/password`` while the person must change a one-time password (but for that page, logout
+    and the language)."""
     session = session_of(request)
     if session is None:
         raise _unauthorized()
+    if session.must_change and request.url.path not in BEFORE_NEW_PASSWORD:
+        raise _new_password_first()
     return session
 
 

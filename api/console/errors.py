@@ -27,6 +27,8 @@ def safe_next(target: str | None) -> str:
 
 def show_error(request: Request, answer: Response) -> Response:
     """The page for the API's answer ``answer`` to a console request."""
+    if answer.status_code == 303 and "location" in answer.headers:  # sent elsewhere first
+        return RedirectResponse(safe_next(answer.headers["location"]), status_code=303)
     if answer.status_code == 401 and request.method in ("GET", "HEAD"):
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(safe_next(wanted))}", status_code=303)

@@ -2,9 +2,11 @@
 
 A session is made at login with a new id (an id from before the login is never kept), ends
 after 30 minutes without a request or 8 hours after the login, whichever comes first, and ends at
-once on logout. Each carries a CSRF token that every state-changing request must send back (a
-form field or a header); GET never changes state. Sessions live in the server's memory: a
-restart logs everyone out.
+once on logout. A session of an account with a one-time password is marked ``must_change``
+until the person sets a password of their own (:mod:`.auth` sends them to ``/password``). Each
+carries a CSRF token that every state-changing request must send back (a form field or a
+header); GET never changes state. Sessions live in the server's memory: a restart logs everyone
+out.
 
 The cookie is HttpOnly and SameSite=Strict; served over HTTPS (``chainmap serve
 --https-cookies``, or behind a proxy that terminates TLS) it is also Secure and named with the
@@ -42,12 +44,14 @@ def _now() -> datetime:
 
 @dataclass(slots=True)
 class Session:
-    """Who is logged in, since when, the last request, and the session's CSRF token."""
+    """Who is logged in, since when, the last request, the session's CSRF token, and whether
+    the person must change a one-time password before anything else."""
 
     principal: Principal
     started: datetime
     seen: datetime
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    must_change: bool = False
 
     def live(self, now: datetime) -> bool:
         return now - self.seen < IDLE and now - self.started < ABSOLUTE
@@ -64,13 +68,16 @@ class Sessions:
         self._live: dict[str, Session] = {}
         self._lock = threading.Lock()
 
-    def start(self, principal: Principal, *, now: datetime | None = None) -> str:
-        """A new session for ``principal``; returns its id (for the cookie)."""
+    def start(
+        self, principal: Principal, *, now: datetime | None = None, must_change: bool = False
+    ) -> str:
+        """A new session for ``principal`` (``must_change``: its password is a one-time one);
+        returns its id (for the cookie)."""
         now = now or _now()
         sid = secrets.token_urlsafe(32)
         with self._lock:
             self._sweep(now)
-            self._live[sid] = Session(principal, now, now)
+            self._live[sid] = Session(principal, now, now, must_change=must_change)
         return sid
 
     def get(self, sid: str | None, *, now: datetime | None = None) -> Session | None:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from chainmap.accounts import log_in
+from chainmap.accounts import log_in, login_key
 from chainmap.config import Settings
 from chainmap.errors import LoginRefused
 
@@ -90,8 +90,11 @@ def login(
     sessions = sessions_of(request)
     name = cookie_name(settings.https_cookies)
     sessions.end(request.cookies.get(name))  # an earlier session of this browser ends
-    answer = RedirectResponse(safe_next(next), status_code=303)
-    answer.set_cookie(name, sessions.start(principal), **cookie_settings(settings.https_cookies))  # type: ignore[arg-type]
+    account = store.account(login_key(principal.login or login))
+    once = account is not None and account.must_change  # a one-time password: /password first
+    answer = RedirectResponse("/password" if once else safe_next(next), status_code=303)
+    sid = sessions.start(principal, must_change=once)
+    answer.set_cookie(name, sid, **cookie_settings(settings.https_cookies))  # type: ignore[arg-type]
     answer.delete_cookie(LOGIN_COOKIE, path="/")
     return answer
 
