@@ -410,6 +410,24 @@ def _lang(browser: Any) -> str:
     return "zh" if browser.run("return document.documentElement.lang") == "zh-CN" else "en"
 
 
+def _frame_heading(browser: Any, frame_id: str) -> str:
+    """The first heading of the page inside the frame, once it has loaded."""
+    import time
+
+    from selenium.webdriver.common.by import By
+
+    driver = browser.driver
+    driver.switch_to.frame(driver.find_element(By.ID, frame_id))
+    try:
+        deadline = time.monotonic() + 20
+        while not browser.run("return document.querySelector('h1') !== null"):
+            assert time.monotonic() < deadline, "nothing loaded in the frame"
+            time.sleep(0.05)
+        return str(browser.run("return document.querySelector('h1').textContent"))
+    finally:
+        driver.switch_to.default_content()
+
+
 def _frame_drawn(browser: Any, frame_id: str) -> dict[str, Any]:
     """Wait for the atlas inside the frame to say it is ready; what it drew."""
     import time
@@ -455,6 +473,10 @@ def test_the_chain_pages_in_a_browser(browser: Any, served_variant: str) -> None
     assert browser.run("return document.querySelectorAll('#batches tbody tr').length") >= 1
     assert browser.run("return document.getElementById('plan-frame').src") == (
         f"{base}/api/v1/chains/C1/plan?format=html&lang={_lang(browser)}"
+    )
+    assert _frame_heading(browser, "plan-frame") in (
+        "一链一策：苏州新能源汽车产业链（C1）",
+        ("One chain, one policy: 苏州新能源汽车产业链 (C1)"),
     )
 
 
