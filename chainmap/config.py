@@ -93,7 +93,8 @@ class Settings(BaseSettings):
     https_cookies: bool = Field(
         False,
         description="the console is reached over HTTPS (directly or through a proxy that "
-        "terminates TLS): its session cookie is Secure and named __Host-chainmap_session",
+        "terminates TLS): its session cookie is Secure and named __Host-chainmap_session "
+        "(`chainmap serve --https-cookies`)",
     )
     workers: int = Field(
         0,

@@ -1,9 +1,14 @@
-"""``chainmap demo``: sample chains in a fresh embedded store, summarized."""
+"""``chainmap demo``: sample chains in a fresh embedded store, summarized, with an account per
+role for the web console."""
 
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import shlex
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -15,9 +20,12 @@ from chainmap.graph import to_digraph
 from chainmap.ingest.load import import_datasets
 from chainmap.rules import in_force
 from chainmap.samples import generate_dataset
-from chainmap.store import open_store
+from chainmap.store import Store, open_store
 
-__all__ = ["ChainSummary", "DemoResult", "run_demo"]
+__all__ = ["CONSOLE_ADDRESS", "ChainSummary", "DemoAccount", "DemoResult", "run_demo"]
+
+#: where ``chainmap serve`` puts the console by default
+CONSOLE_ADDRESS = "http://127.0.0.1:8000/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +44,17 @@ class ChainSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoAccount:
+    """A person's account the demo makes, with its one-time password (changed at first login)."""
+
+    login: str
+    role: str
+    name: str
+    scope: str  # what it sees, in words
+    password: str
+
+
+@dataclass(frozen=True, slots=True)
 class DemoResult:
     data_dir: Path
     store_url: str
@@ -51,6 +70,11 @@ class DemoResult:
     #: the sample data as a bureau keeps it (台账示例.xlsx), and the blank template (模板.xlsx)
     ledger_path: Path
     template_path: Path
+    #: an account per role, with one-time passwords, also listed in accounts_path (mode 0600)
+    accounts: list[DemoAccount]
+    accounts_path: Path
+    #: the one command that starts the console over the demo's store
+    serve_command: str
 
 
 def run_demo(
@@ -70,6 +94,11 @@ def run_demo(
     chain's atlas and each of its leaders' supplier-tier atlases, HTML pages that open offline),
     ``台账示例.xlsx`` (the same data as a bureau's ledger workbook, which ``chainmap import`` takes
     as it is), ``模板.xlsx`` (the template a bureau fills in) and ``summary.json``.
+
+    The store holds an account per role for the web console (``admin``, ``regulator`` of the
+    first chain's province, ``leader`` of its first leader, ``analyst`` of that province), each
+    with a random one-time password that the person changes at the first login; they are listed
+    with the command that starts the console in ``accounts.txt``, readable by its owner only.
     """
     from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store, write_page
     from chainmap.exports import write_export
@@ -107,6 +136,7 @@ def run_demo(
     write_template(template_path)
 
     rows: list[ChainSummary] = []
+    first: tuple[str, str, str] | None = None  # the first chain's province, leader and its name
     with open_store(url) as store:
         bodies = {b.body_id: b.name for b in store.bodies()}
         for chain in store.chains():
@@ -134,6 +164,10 @@ def run_demo(
                 (plan_dir / f"{chain.chain_id}.{lang}.md").write_text(
                     render_markdown(plan, measures, lang), encoding="utf-8"
                 )
+            if first is None and graph.graph["leaders"]:
+                leader = graph.graph["leaders"][0]
+                region = chain.region_code or graph.nodes[leader]["region_code"]
+                first = (region[:2], leader, graph.nodes[leader]["name"])
             atlas = chain_atlas(graph, figures, as_of, weights, bodies=bodies)
             write_page(render_atlas(atlas), atlas_dir / f"{chain.chain_id}.html")
             for leader in graph.graph["leaders"]:
@@ -153,6 +187,11 @@ def run_demo(
                 )
             )
         counts = store.stats()
+        people = _make_accounts(store, first)
+
+    serve = serve_command(url)
+    accounts_path = out / "accounts.txt"
+    _write_accounts(accounts_path, people, serve)
 
     summary_path = out / "summary.json"
     summary_path.write_text(
@@ -178,4 +217,80 @@ def run_demo(
         atlases_dir=atlas_dir,
         ledger_path=ledger_path,
         template_path=template_path,
+        accounts=people,
+        accounts_path=accounts_path,
+        serve_command=serve,
     )
+
+
+def one_time_password() -> str:
+    """A random one-time password: 16 URL-safe characters (96 random bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def _make_accounts(store: Store, first: tuple[str, str, str] | None) -> list[DemoAccount]:
+    """An account per role with a one-time password each; the regulator, the analyst and the
+    leader need a chain with a leader (always there in the generated samples)."""
+    from chainmap.accounts import create_account
+    from chainmap.rules import region_name
+
+    wanted: list[tuple[str, str, str, str, list[str], str | None]] = [
+        ("admin", "admin", "系统管理员", "everything", [], None)
+    ]
+    if first is not None:
+        province, leader, firm = first
+        place = region_name(province) or province
+        wanted += [
+            ("regulator", "regulator", f"{place}市场监督管理局", place, [province], None),
+            ("leader", "leader", firm, leader, [], leader),
+            ("analyst", "analyst", f"{place}产业链分析员", place, [province], None),
+        ]
+    made = []
+    for login, role, name, scope, regions, enterprise in wanted:
+        password = one_time_password()
+        create_account(
+            store,
+            login,
+            role,
+            password,
+            name=name,
+            regions=regions,
+            enterprise=enterprise,
+            must_change=True,
+        )
+        made.append(DemoAccount(login, role, name, scope, password))
+    return made
+
+
+def serve_command(store_url: str) -> str:
+    """The command that starts the console over ``store_url``, as typed in this folder: the
+    chainmap of this environment by its path when it runs from a virtual environment (which
+    the shell may not have activated), else ``chainmap``."""
+    program = "chainmap"
+    installed = Path(sys.prefix) / "bin" / "chainmap"
+    if sys.prefix != sys.base_prefix and installed.is_file():
+        try:
+            program = str(installed.relative_to(Path.cwd()))
+        except ValueError:
+            program = str(installed)
+    return shlex.join([program, "serve", "--store", store_url])
+
+
+def _write_accounts(path: Path, people: list[DemoAccount], serve: str) -> None:
+    """The accounts and their one-time passwords, readable and writable by the owner only."""
+    lines = [
+        "chainmap demo: accounts for the web console",
+        "",
+        "Start the console:",
+        f"    {serve}",
+        f"then open {CONSOLE_ADDRESS} and log in with one of these logins. Each password is",
+        "a one-time password: the console asks for a new one at the first login.",
+        "",
+        *(f"{a.login:<10} {a.password}  {a.role}: {a.name} ({a.scope})" for a in people),
+        "",
+    ]
+    path.unlink(missing_ok=True)  # a new file, so that it is made with the owner's mode only
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        os.fchmod(file.fileno(), 0o600)  # whatever the umask
+        file.write("\n".join(lines))

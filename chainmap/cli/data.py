@@ -22,7 +22,7 @@ from chainmap.store import STAT_KEYS, open_store
 from chainmap.store.base import Store
 
 if TYPE_CHECKING:  # the analysis is imported by the commands that use it, not at start-up
-    pass
+    from chainmap.demo import DemoResult
 
 from chainmap.cli.base import (
     FormatOption,
@@ -359,7 +359,10 @@ def demo(
     chains: Annotated[int, typer.Option(help="Number of chains.", min=1)] = 5,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
 ) -> None:
-    """Generate sample chains, import them into a fresh embedded store in OUT and summarize them."""
+    """Generate sample chains, import them into a fresh embedded store in OUT and summarize them.
+    The store gets an account per role for the web console (admin, regulator, leader, analyst),
+    each with a one-time password printed at the end and kept in OUT/accounts.txt (mode 0600),
+    with the one command that starts the console over it."""
     from chainmap.demo import run_demo
 
     with _progress("building the demo") as advance:
@@ -412,3 +415,24 @@ def demo(
             f"  next: chainmap weak-links --chain {first} --store {result.store_url}",
             highlight=False,
         )
+    _print_console(result)
+
+
+def _print_console(result: DemoResult) -> None:
+    """The demo's accounts, their one-time passwords and the command that starts the console:
+    plain lines that a terminal never wraps mid-password, for copying."""
+    from chainmap.demo import CONSOLE_ADDRESS
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+    console.print()
+    console.print("[bold]Web console[/]: an account per role, each with a one-time password")
+    say("(the console asks for a new one at the first login):")
+    for account in result.accounts:
+        say(f"  {account.login:<10} {account.password}   {account.role}: {account.name}")
+    say("Start the console:")
+    say(f"  {result.serve_command}")
+    logins = ", ".join(a.login for a in result.accounts)
+    say(f"then open {CONSOLE_ADDRESS} and log in as one of {logins}.")
+    say(f"The passwords are also in {result.accounts_path} (readable by you only).")

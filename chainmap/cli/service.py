@@ -37,18 +37,49 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
     ] = 8000,
+    https_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--https-cookies",
+            help="People reach the console over HTTPS (a proxy in front that terminates TLS): "
+            "its session cookie is then Secure and named __Host-chainmap_session. Also read "
+            "from CHAINMAP_HTTPS_COOKIES.",
+            show_default=False,
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Serve the **HTTP API** (/api/v1, OpenAPI at /api/v1/docs) over the store. Every call needs
-    a bearer token from `chainmap token create`; each role sees only what belongs to it."""
+    """Serve the **web console** at / and the **HTTP API** at /api/v1 (OpenAPI at
+    /api/v1/docs) over the store; each role sees only what belongs to it.
+
+    People log in to the console with **accounts** (`chainmap user create`, a login and a
+    password; a one-time password is changed at the first login); sessions end after 30 idle
+    minutes or 8 hours. Programs call the API with **tokens** (`chainmap token create`, sent as
+    `Authorization: Bearer`). `chainmap demo` makes an account per role and prints the command
+    that serves its store.
+
+    It listens on 127.0.0.1 by default. To let others in, put it behind a proxy that
+    terminates TLS and give --https-cookies."""
     import uvicorn
 
     from chainmap.api import create_app
 
-    settings = get_settings(store=store)
+    settings = get_settings(store=store, https_cookies=True if https_cookies else None)
     with open_store(settings.store):  # refuse to start on a store that cannot be opened
         pass
-    err_console.print(f"chainmap API on http://{host}:{port}/api/v1 over {settings.store}")
+    base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    err_console.print(f"chainmap over {settings.store}", highlight=False, soft_wrap=True)
+    err_console.print(f"  console: {base}/  (log in with an account)", highlight=False)
+    err_console.print(
+        f"  API:     {base}/api/v1  (a bearer token; OpenAPI at {base}/api/v1/docs)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if settings.https_cookies:
+        err_console.print(
+            "  session cookies only over HTTPS (Secure, __Host-): reach it through the TLS proxy",
+            highlight=False,
+        )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
