@@ -133,6 +133,30 @@ def test_each_role_sees_the_chain_and_its_strip_within_its_bounds(console: Conso
     assert "贵企业的供应链" in pages["leader1"].get("/chains/C1").text
 
 
+#: the answer each role gets for each page of C1 and C2 (plan: the 403 page outside its regions)
+STATUS = {
+    "admin": {"C1": (200, 200), "C2": (200, 200)},
+    "reg32": {"C1": (200, 200), "C2": (200, 403)},
+    "reg34": {"C1": (200, 403), "C2": (200, 200)},
+    "leader1": {"C1": (200, 200), "C2": (404, 404)},
+    "leader2": {"C1": (404, 404), "C2": (200, 200)},
+    "analyst32": {"C1": (200, 403), "C2": (200, 403)},
+}
+
+
+def test_every_page_answers_each_role_as_its_bounds_allow(console: Console) -> None:
+    for who, chains in STATUS.items():
+        client = console.as_(who)
+        for chain, (pages, plan) in chains.items():
+            for path in ("", "/segments/parts", "/segments/sales", "/atlas"):
+                answer = client.get(f"/chains/{chain}{path}")
+                assert answer.status_code == pages, (who, chain, path)
+                assert answer.headers["content-type"].startswith("text/html")
+            assert client.get(f"/chains/{chain}/plan").status_code == plan, (who, chain)
+    assert console.as_("admin").get("/chains/C9").status_code == 404
+    assert console.anonymous().get("/chains/C1/plan").status_code == 303  # to the login page
+
+
 def test_the_strip_is_the_segments_routes_answer(console: Console) -> None:
     for who in ("admin", "reg32", "reg34", "analyst32"):
         client = console.as_(who)
