@@ -72,7 +72,7 @@ class Firm:
     certificates: list[CertificateRow]  # every certificate it holds or held, latest expiry first
     suppliers: list[Link]  # within the caller's bounds, in USCC order
     customers: list[Link]
-    chains: tuple[str, ...]  # the chains it is a member of
+    chains: tuple[str, ...]  # the chains it is a member of or leads
 
 
 def firm(store: Store, results: Results, bounds: Bounds, uscc: str) -> Firm:
@@ -80,7 +80,8 @@ def firm(store: Store, results: Results, bounds: Bounds, uscc: str) -> Firm:
     found = visible_firms(store, bounds, [uscc])
     if not found:
         raise missing("enterprise", uscc)
-    graph = to_digraph(tree_read(results, store, uscc, 1))
+    read = tree_read(results, store, uscc, 1)
+    graph = to_digraph(read)
     suppliers, customers = sorted(graph.predecessors(uscc)), sorted(graph.successors(uscc))
     shown = {row.uscc: row for row in visible_firms(store, bounds, {*suppliers, *customers})}
 
@@ -96,7 +97,9 @@ def firm(store: Store, results: Results, bounds: Bounds, uscc: str) -> Firm:
         ),
         suppliers=[link(u, uscc, u) for u in suppliers if u in shown],
         customers=[link(uscc, u, u) for u in customers if u in shown],
-        chains=tuple(sorted({chain_id for chain_id, _ in node["segments"]})),
+        chains=tuple(
+            sorted({c for c, _ in node["segments"]} | {led.chain_id for led in read.leaders})
+        ),
     )
 
 
@@ -265,9 +268,12 @@ def firm_what_if(
         return None
     found = []
     for chain in _chains_of(caller, store, results, seen):
-        graph, losses = chain_what_if(
-            store, results, bounds, weights, chain.chain_id, [seen.firm.uscc]
-        )
+        try:
+            graph, losses = chain_what_if(
+                store, results, bounds, weights, chain.chain_id, [seen.firm.uscc]
+            )
+        except NotFound:  # not a firm of the chain's graph after all: nothing to lose
+            continue
         found.append(
             ChainLoss(
                 chain,
