@@ -26,6 +26,7 @@ from .permissions import Permission, PlanReach, grants, plan_reach, refusal
 from .scope import Bounds, bounds_of, led_chains
 
 __all__ = [
+    "AdminCaller",
     "AggregatesCaller",
     "AskedLeader",
     "AtlasesCaller",
@@ -239,6 +240,7 @@ WhatIfCaller = Annotated[Principal, Depends(allowed(Permission.WHAT_IF))]
 PlansCaller = Annotated[Principal, Depends(allowed(Permission.PLANS))]
 AtlasesCaller = Annotated[Principal, Depends(allowed(Permission.ATLASES))]
 ImportCaller = Annotated[Principal, Depends(allowed(Permission.IMPORT))]
+AdminCaller = Annotated[Principal, Depends(allowed(Permission.ADMIN))]
 
 
 def get_bounds(

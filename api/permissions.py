@@ -35,6 +35,7 @@ class Permission(StrEnum):
     PLANS = "plans"  # joint-certification batches and one-chain-one-policy plans
     ATLASES = "atlases"  # atlas pages
     IMPORT = "import"  # dataset uploads
+    ADMIN = "admin"  # people's accounts and API tokens (the console's users and tokens pages)
 
 
 #: deny by default: a role may do only what is listed here
@@ -93,6 +94,7 @@ _WHAT: dict[Permission, tuple[str, str]] = {
     Permission.PLANS: ("read batches and plans", "查看联合认证批次和一链一策方案"),
     Permission.ATLASES: ("draw atlases", "查看图谱"),
     Permission.IMPORT: ("upload datasets", "上传数据"),
+    Permission.ADMIN: ("manage accounts and tokens", "管理账户和令牌"),
 }
 
 
