@@ -14,6 +14,7 @@ from console_world import Client, Console, log_in
 from console_world import console as console  # the fixture
 from console_world import served_console as served_console  # the fixture
 from fastapi.testclient import TestClient
+from ledger_book import ledger_rows, write_ledger
 from sample_chain import make_uscc
 
 from chainmap.access import Principal, Role
@@ -178,6 +179,33 @@ def test_a_regulators_firms_outside_its_regions_are_refused_as_the_api_refuses_t
     # within its regions, the same regulator may
     inside = send(reg32, [firms([NEW_32, "苏州新材料有限公司", "320505", "C3670", "30", "2000"])])
     assert inside.status_code == 200 and 'name="upload_id"' in inside.text
+
+
+def test_a_bureau_ledger_workbook_goes_in_as_it_is_kept(console: Console, tmp_path: Path) -> None:
+    admin = console.as_("admin")
+    before = stats(console.url)
+    rows = ledger_rows()
+    rows[1][1] = "91320500NOTAUSCC"  # the second firm (spreadsheet row 7) mistyped
+    (tmp_path / "broken").mkdir()
+    broken = write_ledger(tmp_path / "broken" / "苏州市认证台账.xlsx", rows=rows)
+    refused = send(admin, [(broken.name, broken.read_bytes())])
+    assert refused.status_code == 422 and "/upload/confirm" not in refused.text
+    row = re.search(r'<tr class="error">(.*?)</tr>', refused.text, re.S)
+    assert row, text(refused.text)[:800]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    assert "苏州市认证台账.xlsx" in cells[1] and "企业台账" in cells[1]  # file and sheet
+    assert cells[2] == "7" and cells[3] == "统一社会信用代码"  # the row, the column as headed
+    assert stats(console.url) == before
+
+    book = write_ledger(tmp_path / "苏州市认证台账.xlsx")
+    checked = send(admin, [(book.name, book.read_bytes())])
+    assert checked.status_code == 200, text(checked.text)[:800]
+    assert "产业链 chains 1" in text(checked.text)
+    assert stats(console.url) == before
+    done = admin.post("/upload/confirm", {"upload_id": upload_id(checked.text)})
+    assert done.status_code == 200 and "产业链 chains 1" in text(done.text)
+    with open_store(console.url) as store:
+        assert "新能源汽车产业链" in {c.name for c in store.chains()}
 
 
 def test_a_confirm_needs_the_csrf_token_and_the_session_that_checked_it(
