@@ -117,7 +117,7 @@ def number(value: float | None) -> str:
 
 def lang_of(request: Request, session: Session | None = None) -> str:
     """The language of the page: chosen in the console, else the browser's."""
-    return choose_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    return choose_lang(request.cookies.get(LANG_COOKIE))
 
 
 def page(
