@@ -430,7 +430,7 @@ def _clean(page: Any) -> None:
 
 
 def _lang(browser: Any) -> str:
-    """The language the console shows the browser (its Accept-Language decides)."""
+    """The language the console shows the browser (Chinese unless switched to English)."""
     return "zh" if browser.run("return document.documentElement.lang") == "zh-CN" else "en"
 
 
