@@ -259,3 +259,44 @@ def test_serve_help_explains_the_console_accounts_and_tokens() -> None:
     for said in ("web console", "/api/v1", "chainmap user create", "chainmap token create"):
         assert said in text, said
     assert "--https-cookies" in text and "one-time password" in text
+
+
+def test_the_readme_sets_up_the_console_in_two_commands() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", setup, flags=re.S)
+    commands = [line for block in blocks for line in block.splitlines() if line.strip()]
+    assert len(commands) == 2 and commands[0] == "bash scripts/demo"
+    # the second is what the demo prints when scripts/demo runs it from the clone
+    assert "chainmap demo --out demo-output" in (root / "scripts" / "demo").read_text()
+    assert shlex.split(commands[1]) == [
+        ".venv/bin/chainmap",
+        "serve",
+        "--store",
+        "sqlite:///demo-output/chainmap.db",
+    ]
+    assert "[docs/console.md](docs/console.md)" in setup
+
+
+def test_the_printed_command_names_the_chainmap_of_this_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainmap.demo import serve_command
+
+    venv = tmp_path / "clone" / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "chainmap").write_text("#!/bin/sh\n")
+    url = "sqlite:///demo-output/chainmap.db"
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    monkeypatch.setattr(sys, "base_prefix", "/usr")
+    monkeypatch.chdir(tmp_path / "clone")  # as scripts/demo runs it: works unactivated
+    assert serve_command(url) == f".venv/bin/chainmap serve --store {url}"
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert serve_command(url) == f"{venv / 'bin' / 'chainmap'} serve --store {url}"
+    monkeypatch.setattr(sys, "base_prefix", str(venv))  # no virtual environment
+    assert (
+        serve_command("sqlite:///a b/chainmap.db")
+        == "chainmap serve --store 'sqlite:///a b/chainmap.db'"
+    )
