@@ -4,11 +4,15 @@ drawn in tests/api_world.py)."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from api_world import csv_bytes
 from console_world import Client, Console, log_in
 from console_world import console as console  # the fixture
@@ -241,7 +245,10 @@ def test_a_new_check_replaces_the_sessions_earlier_one(console: Console) -> None
     assert admin.post("/upload/confirm", {"upload_id": second}).status_code == 200
 
 
-def test_kept_uploads_expire_and_their_files_go(tmp_path: Path) -> None:
+def test_kept_uploads_expire_and_their_files_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     uploads = PendingUploads()
     me = Session(
         Principal("", "admin", Role.ADMIN, login="admin"), datetime.now(UTC), datetime.now(UTC)
@@ -261,6 +268,27 @@ def test_kept_uploads_expire_and_their_files_go(tmp_path: Path) -> None:
     root = uploads.root
     del uploads
     assert not root.exists()  # the app's folder goes with it
+
+
+def test_folders_left_by_a_stopped_server_go_once_expired(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's own temporary folder
+    stale = tmp_path / "chainmap-console-uploads-stale"
+    (stale / "upload").mkdir(parents=True)
+    (stale / "upload" / "enterprises.csv").write_text("uscc\n")
+    old = time.time() - KEPT.total_seconds() - 60
+    os.utime(stale, (old, old))
+    recent = tmp_path / "chainmap-console-uploads-recent"
+    recent.mkdir()
+    other = tmp_path / "someone-elses-folder"
+    other.mkdir()
+    os.utime(other, (old, old))
+    uploads = PendingUploads()
+    assert not stale.exists() and recent.exists() and other.exists()
+    assert uploads.root.parent == tmp_path
+    uploads.root.rmdir()  # removed meanwhile: the next upload makes it again
+    assert uploads.folder().parent == uploads.root
 
 
 def test_other_refusals_are_clear_pages(console: Console) -> None:

@@ -21,6 +21,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -127,18 +128,39 @@ class Pending:
     warnings: list[Problem] = field(default_factory=list)
 
 
+#: the start of the name of each app's folder of checked uploads
+_PREFIX = "chainmap-console-uploads-"
+
+
+def _remove_stale(now: float) -> None:
+    """Remove the upload folders, left by servers that stopped, unchanged for :data:`KEPT`
+    (another user's folders stay: they are not this user's to remove)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        try:
+            if now - folder.stat().st_mtime > KEPT.total_seconds():
+                shutil.rmtree(folder)
+        except OSError:
+            continue
+
+
 class PendingUploads:
     """The checked uploads of one app, each in a folder of its own under a temporary folder
-    that goes when the app does. Safe to share between the server's threads."""
+    that goes when the app does. Safe to share between the server's threads.
+
+    A server stopped by a signal runs no exit handlers, and leaves its folder behind: a new
+    one removes such folders once nothing has changed in them for :data:`KEPT` (all they hold
+    has expired)."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="chainmap-console-uploads-"))
+        _remove_stale(time.time())
+        self.root = Path(tempfile.mkdtemp(prefix=_PREFIX))
         self._kept: dict[str, Pending] = {}
         self._lock = threading.Lock()
         weakref.finalize(self, shutil.rmtree, self.root, True)
 
     def folder(self) -> Path:
         """A new, empty folder for an upload."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(dir=self.root))
 
     def keep(
