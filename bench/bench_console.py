@@ -103,7 +103,14 @@ def _setup(url: str) -> dict[str, list[tuple[str, str]]]:
         leaders = graph.graph["leaders"][:2]
         leader = leaders[0]
         prefecture = graph.nodes[leader]["region_code"][:4]
-        supplier = next(iter(graph.predecessors(leader)))
+        supplier = next(  # a supplier the regulator may see too
+            (
+                u
+                for u in graph.predecessors(leader)
+                if graph.nodes[u]["region_code"].startswith(prefecture)
+            ),
+            leader,
+        )
         memberships = graph.nodes[supplier].get("segments") or [(chain.chain_id, "")]
         segment_id = memberships[0][1]
         for n in (1, 2):
