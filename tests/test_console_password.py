@@ -200,6 +200,20 @@ def served_one_time(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+def _press(driver: Any, button: str) -> None:
+    """Press the button ``button`` selects and wait until the page its form leads to is there
+    (reading the address at once may still give the form's)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    pressed = driver.find_element(By.CSS_SELECTOR, button)
+    pressed.click()
+    wait = WebDriverWait(driver, 30)
+    wait.until(expected_conditions.staleness_of(pressed))
+    wait.until(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
+
+
 def test_a_one_time_password_in_chromium(browser: Any, served_one_time: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -210,16 +224,16 @@ def test_a_one_time_password_in_chromium(browser: Any, served_one_time: str) -> 
     browser.open(f"{base}/login")
     driver.find_element(By.ID, "login").send_keys("newcomer")
     driver.find_element(By.ID, "password").send_keys(ONE_TIME)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
-    page = browser.open(driver.current_url)
+    _press(driver, "form[action='/login'] button[type=submit]")
     assert driver.current_url == f"{base}/password"
+    page = browser.open(driver.current_url)
     assert page.console_errors == [] and page.alerts == []
     assert driver.find_element(By.ID, "one-time").is_displayed()
     for field, value in (("current", ONE_TIME), ("new", MINE), ("again", MINE)):
         driver.find_element(By.ID, field).send_keys(value)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/password'] button[type=submit]").click()
-    done = browser.open(driver.current_url)
+    _press(driver, "form[action='/password'] button[type=submit]")
     assert driver.current_url == f"{base}/password?changed=true"
+    done = browser.open(driver.current_url)
     assert done.console_errors == []
     assert driver.find_element(By.ID, "changed").is_displayed()
     home = browser.open(f"{base}/")
