@@ -151,6 +151,12 @@ def get_caller(
     ``X-CSRF-Token`` header (403 otherwise)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         session = session_of(request)
+        if session is not None and session.must_change:
+            raise _unauthorized(
+                "the account's one-time password must be changed first, in the console "
+                "(/password)",
+                "请先在控制台（/password）修改一次性密码",
+            )
         if session is not None:
             if request.method not in SAFE and not (
                 getattr(request.state, "csrf_checked", False)

@@ -96,6 +96,8 @@ def test_a_one_time_password_leads_to_the_password_page_before_any_other(
         sent = client.get(path)
         assert sent.status_code == 303, path
         assert sent.headers["location"] == "/password", path
+    # nor does the API answer the session before the password is changed
+    assert client.get("/api/v1/chains").status_code == 401
     form = client.get("/password")
     assert form.status_code == 200 and form.headers["content-security-policy"] == POLICY
     assert 'id="one-time"' in form.text and "一次性密码" in form.text
