@@ -18,13 +18,23 @@ __all__ = ["Results"]
 T = TypeVar("T")
 
 
-class Results:
-    """A small least-recently-used cache, safe to share between the server's threads. Two
-    requests missing the same key at once may both compute it; the last one kept wins."""
+#: the kinds of result (a key's first element) that hold a graph: a chain's analysis, a leader's
+#: tree as read and as analysed. Each may take hundreds of megabytes on a large chain.
+HEAVY = frozenset({"chain", "tiers", "tree"})
 
-    def __init__(self, size: int = 32) -> None:
+
+class Results:
+    """A least-recently-used cache, safe to share between the server's threads. It keeps at most
+    ``heavy`` results that hold a graph (:data:`HEAVY`) and ``size`` results in all: what pages
+    and answers derive from the graphs is small, and keeping plenty of it spares recomputing a
+    graph that was pushed out by a crowd of small results. Two requests missing the same key at
+    once may both compute it; the last one kept wins."""
+
+    def __init__(self, size: int = 1024, heavy: int = 32) -> None:
         self._size = size
+        self._heavy = heavy
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._heavy_keys: OrderedDict[Hashable, None] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -33,6 +43,8 @@ class Results:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
+                if key in self._heavy_keys:
+                    self._heavy_keys.move_to_end(key)
                 self.hits += 1
                 found: T = self._items[key]
                 return found
@@ -41,10 +53,18 @@ class Results:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
+            if isinstance(key, tuple) and key and key[0] in HEAVY:
+                self._heavy_keys[key] = None
+                self._heavy_keys.move_to_end(key)
+                while len(self._heavy_keys) > self._heavy:
+                    oldest, _ = self._heavy_keys.popitem(last=False)
+                    self._items.pop(oldest, None)
             while len(self._items) > self._size:
-                self._items.popitem(last=False)
+                oldest, _ = self._items.popitem(last=False)
+                self._heavy_keys.pop(oldest, None)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._heavy_keys.clear()

@@ -68,12 +68,18 @@ def chain_segments(
     within the caller's bounds (all of them for admins and regulators, whose aggregates are
     chain-wide; an analyst's regions), figures computed on the whole chain. What
     ``GET /chains/{id}/segments`` answers."""
-    graph, figures = chain_analysis(results, store, chain_id, day, weights)
-    shown = list(graph.nodes) if caller.role is Role.REGULATOR else _visible(bounds, graph)
-    inside = set(shown)
-    return segment_view(
-        graph.subgraph(shown), [f for f in figures if f.uscc in inside], day, weights
-    )
+    whole = caller.role is Role.REGULATOR
+
+    def compute() -> list[SegmentFigures]:
+        graph, figures = chain_analysis(results, store, chain_id, day, weights)
+        shown = list(graph.nodes) if whole else _visible(bounds, graph)
+        inside = set(shown)
+        return segment_view(
+            graph.subgraph(shown), [f for f in figures if f.uscc in inside], day, weights
+        )
+
+    key = ("segments", store.generation(), chain_id, None if whole else bounds.key, day, weights)
+    return results.get(key, compute)
 
 
 class StripReach(StrEnum):
@@ -151,8 +157,13 @@ def segment_strip(
         segments = chain_segments(caller, chain.chain_id, store, results, bounds, weights, day)
         return Strip(reach, segments)
     if caller.role is Role.LEADER:
-        graph, figures = _tree_graph(caller, chain, store, results, settings, weights, day)
-        return Strip(StripReach.TREE, segment_view(graph, figures, day, weights))
+
+        def compute() -> list[SegmentFigures]:
+            graph, figures = _tree_graph(caller, chain, store, results, settings, weights, day)
+            return segment_view(graph, figures, day, weights)
+
+        key = ("tree-segments", store.generation(), chain.chain_id, caller.enterprise, day, weights)
+        return Strip(StripReach.TREE, results.get(key, compute))
     return Strip(StripReach.REGIONS, [])  # a role with neither: no figures
 
 
@@ -220,7 +231,38 @@ def segment_firms(
 ) -> SegmentFirms:
     """The segment's firms within the caller's bounds, each with its certification on ``day``
     and its weak-link score: on the whole chain, or for a leader its own tree (as
-    :func:`segment_strip`). A segment the chain lacks is not found (404)."""
+    :func:`segment_strip`). A segment the chain lacks is not found (404). Kept while the data
+    stays the same."""
+    tree_of = caller.enterprise if caller.role is Role.LEADER else None
+    key = (
+        "segment-firms",
+        store.generation(),
+        chain.chain_id,
+        segment_id,
+        tree_of,
+        bounds.key,
+        day,
+        weights,
+    )
+    return results.get(
+        key,
+        lambda: _segment_firms(
+            caller, chain, segment_id, store, results, settings, bounds, weights, day
+        ),
+    )
+
+
+def _segment_firms(
+    caller: Principal,
+    chain: ChainRow,
+    segment_id: str,
+    store: Store,
+    results: Results,
+    settings: Settings,
+    bounds: Bounds,
+    weights: Weights,
+    day: date,
+) -> SegmentFirms:
     if caller.role is Role.LEADER:
         graph, figures = _tree_graph(caller, chain, store, results, settings, weights, day)
         reach = StripReach.TREE

@@ -107,6 +107,10 @@ def chain_page(
     return page(request, "chain.html", context, session=session)
 
 
+#: firms on a page of a segment's list
+SEGMENT_PAGE = 100
+
+
 @router.get("/chains/{chain_id}/segments/{segment_id:path}")
 def segment_page(
     request: Request,
@@ -120,13 +124,21 @@ def segment_page(
     bounds: BoundsDep,
     weights: WeightsDep,
     day: AsOf,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    """One segment's firms within the caller's bounds, with their certificates."""
+    """One segment's firms within the caller's bounds, with their certificates, a page of
+    :data:`SEGMENT_PAGE` firms at a time (weak links first)."""
     found = segment_firms(caller, chain, segment_id, store, results, settings, bounds, weights, day)
+    pages = max(1, -(-len(found.firms) // SEGMENT_PAGE))
+    page_no = min(page_no, pages)
     context = {
         "chain": chain,
         "tab": "overview",
         "found": found,
+        "shown": found.firms[(page_no - 1) * SEGMENT_PAGE : page_no * SEGMENT_PAGE],
+        "page_no": page_no,
+        "pages": pages,
+        "first": (page_no - 1) * SEGMENT_PAGE + 1,
         "firm_links": grants(caller.role, Permission.FIRMS),
         "min_score": weights.thresholds.min_score,
         "day": day,

@@ -47,6 +47,14 @@ class Narrowed:
 
 
 Filters = Annotated[Narrowed, Depends()]
+#: the page of one tier's firms (a tier chosen in the filter)
+PageNo = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
+
+#: firms shown of each tier when all tiers are shown (the rest one link away), firms on a page
+#: of one tier, and firms named per month of the expiry calendar (the rest counted)
+PER_TIER = 100
+PER_PAGE = 200
+PER_MONTH = 20
 
 
 def _page(
@@ -61,6 +69,7 @@ def _page(
     weights: WeightsDep,
     day: AsOf,
     wanted: Narrowed,
+    page_no: int = 1,
 ) -> Response:
     view = leader_view(
         caller,
@@ -77,7 +86,16 @@ def _page(
     return page(
         request,
         "leader.html",
-        {"view": view, "wanted": wanted, "top": TOP_WEAK_LINKS, "own": leader == caller.enterprise},
+        {
+            "view": view,
+            "wanted": wanted,
+            "top": TOP_WEAK_LINKS,
+            "own": leader == caller.enterprise,
+            "page_no": page_no,
+            "per_tier": PER_TIER,
+            "per_page": PER_PAGE,
+            "per_month": PER_MONTH,
+        },
         session=session,
     )
 
@@ -94,13 +112,25 @@ def own_page(
     weights: WeightsDep,
     day: AsOf,
     wanted: Filters,
+    page_no: PageNo = 1,
     uscc: Annotated[str | None, Query(pattern=r"^([0-9A-Z]{18})?$")] = None,
 ) -> Response:
     """A leader's own page; for admins and regulators a form that opens a leader's page."""
     if caller.role is Role.LEADER and caller.enterprise is not None:
         leader = caller.enterprise
         return _page(
-            request, session, caller, leader, store, results, settings, bounds, weights, day, wanted
+            request,
+            session,
+            caller,
+            leader,
+            store,
+            results,
+            settings,
+            bounds,
+            weights,
+            day,
+            wanted,
+            page_no,
         )
     if uscc:
         return RedirectResponse(f"/leaders/{uscc}", status_code=303)
@@ -120,7 +150,19 @@ def leader_page(
     weights: WeightsDep,
     day: AsOf,
     wanted: Filters,
+    page_no: PageNo = 1,
 ) -> Response:
     return _page(
-        request, session, caller, leader, store, results, settings, bounds, weights, day, wanted
+        request,
+        session,
+        caller,
+        leader,
+        store,
+        results,
+        settings,
+        bounds,
+        weights,
+        day,
+        wanted,
+        page_no,
     )
