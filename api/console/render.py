@@ -9,12 +9,13 @@ frame from the API's own address. The policy forbids the page being framed elsew
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -26,7 +27,16 @@ from chainmap.rules import industry_name, region_full_name, region_name
 from .i18n import LANGS, catalogue, choose_lang
 from .sessions import Session
 
-__all__ = ["LANG_COOKIE", "NAV", "POLICY", "SECURITY_HEADERS", "lang_of", "page", "static_url"]
+__all__ = [
+    "LANG_COOKIE",
+    "NAV",
+    "POLICY",
+    "SECURITY_HEADERS",
+    "attachment",
+    "lang_of",
+    "page",
+    "static_url",
+]
 
 #: the console's Content-Security-Policy: no inline script or style, nothing from elsewhere
 POLICY = (
@@ -103,6 +113,18 @@ def static_url(name: str) -> str:
     until it changes."""
     data = (files("chainmap.api.console") / "static" / name).read_bytes()
     return f"/static/{name}?v={hashlib.sha256(data).hexdigest()[:12]}"
+
+
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]+')
+
+
+def attachment(name: str, fallback: str) -> str:
+    """A ``Content-Disposition`` that saves a download as ``name`` (Chinese welcome; encoded per
+    RFC 5987 / RFC 6266, characters no file system takes replaced), or as ``fallback`` (made
+    ASCII) in a client that reads only ``filename``."""
+    cleaned = _UNSAFE_NAME.sub("_", name).strip(" .") or fallback
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in fallback)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
 
 
 def percent(share: float | None, digits: int = 1) -> str:

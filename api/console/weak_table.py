@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Query, Response
 
@@ -37,6 +37,7 @@ from chainmap.rules import industry_name, prefecture_key, region_full_name, regi
 from ..errors import ApiError
 from ..weak_links import ChainWeakLinks, Filters
 from .i18n import catalogue
+from .render import attachment
 
 __all__ = [
     "PER_PAGE",
@@ -583,17 +584,6 @@ def _export_rows(rows: Sequence[Row], with_chain: bool) -> list[dict[str, Any]]:
             for r, record in zip(rows, out, strict=True)
         ]
     return out
-
-
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]+')
-
-
-def attachment(name: str, fallback: str) -> str:
-    """A ``Content-Disposition`` that saves the answer as ``name`` (any language, RFC 5987),
-    or as the ASCII ``fallback`` in a client that knows no better."""
-    cleaned = _UNSAFE_NAME.sub("_", name).strip(" .") or fallback
-    plain = _UNSAFE_NAME.sub("_", fallback)
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
 
 
 def export(

@@ -49,7 +49,7 @@ from ...params import AsOf
 from ...permissions import Permission, grants
 from ...routes.pages import chain_batches
 from ..auth import ConsoleSession
-from ..render import lang_of, page
+from ..render import attachment, lang_of, page
 
 router = APIRouter()
 
@@ -66,13 +66,6 @@ def part(text: str) -> str:
 def _asked_day(request: Request, day: date) -> str | None:
     """The day the page was asked for, to carry on in its links (None: today, unsaid)."""
     return day.isoformat() if request.query_params.get("as_of") else None
-
-
-def attachment(name: str, fallback: str) -> str:
-    """A Content-Disposition header for a download named ``name`` (Chinese welcome), encoded per
-    RFC 5987 / RFC 6266, with ``fallback`` (ASCII) for clients that read only ``filename``."""
-    plain = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in fallback)
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.get("/chains/{chain_id}")
