@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Response
 from pydantic import BaseModel
 
+from chainmap.access import Principal, Role
 from chainmap.analysis import FirmFigures, Weights, analyse_leader, weak_links
 from chainmap.graph import to_digraph
 from chainmap.records import Subgraph
@@ -21,6 +22,7 @@ from .cache import Results
 __all__ = [
     "body_names",
     "cached_json",
+    "caller_figures",
     "chain_analysis",
     "chain_figures",
     "tree_analysis",
@@ -77,6 +79,28 @@ def chain_figures(
     graph, figures = chain_analysis(results, store, chain_id, day, weights)
     chosen = set(leaders_to_analyse(graph, chain_id, leader))
     return graph, [f for f in figures if f.leader in chosen]
+
+
+def caller_figures(
+    results: Results,
+    store: Store,
+    caller: Principal,
+    chain_id: str,
+    day: date,
+    weights: Weights,
+    depth: int,
+    *,
+    leader: str | None = None,
+) -> tuple[Any, list[FirmFigures]]:
+    """The graph and figures a caller's answers about a chain are made of: a leader's own tree
+    up to ``depth`` tiers (whatever chain), anyone else's the chain, with the figures of
+    ``leader`` only when given. Raises :class:`~chainmap.errors.NotFound` for a chain without
+    a leader among its firms."""
+    if caller.role is Role.LEADER:
+        return chain_figures(
+            results, store, chain_id, day, weights, tree_of=caller.enterprise, depth=depth
+        )
+    return chain_figures(results, store, chain_id, day, weights, leader=leader)
 
 
 def body_names(results: Results, store: Store) -> dict[str, str]:

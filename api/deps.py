@@ -153,8 +153,7 @@ def get_caller(
         session = session_of(request)
         if session is not None and session.must_change:
             raise _unauthorized(
-                "the account's one-time password must be changed first, in the console "
-                "(/password)",
+                "the account's one-time password must be changed first, in the console (/password)",
                 "请先在控制台（/password）修改一次性密码",
             )
         if session is not None:

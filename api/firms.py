@@ -30,7 +30,7 @@ from chainmap.rules.certificates import audit_due
 from chainmap.store import Store
 
 from .cache import Results
-from .computed import body_names, chain_figures, tree_read
+from .computed import body_names, caller_figures, tree_read
 from .errors import missing
 from .overview import visible_chains
 from .permissions import Permission, grants
@@ -202,14 +202,8 @@ def firm_figures(
     found: list[Towards] = []
     for chain in chains:
         try:
-            graph, figures = chain_figures(
-                results,
-                store,
-                chain.chain_id,
-                day,
-                weights,
-                tree_of=tree_of,
-                depth=settings.max_depth,
+            graph, figures = caller_figures(
+                results, store, caller, chain.chain_id, day, weights, settings.max_depth
             )
         except NotFound:  # a chain without a leader among its firms: nothing analysed
             continue

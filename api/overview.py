@@ -24,7 +24,7 @@ from chainmap.reports import batch_rows
 from chainmap.store import Store
 
 from .cache import Results
-from .computed import chain_figures
+from .computed import caller_figures
 from .permissions import Permission, PlanReach, grants, plan_reach
 from .scope import Bounds, led_chains
 
@@ -109,16 +109,9 @@ def _overview(
     capacities = body_capacities(store.bodies(), planning)
     soon = day + timedelta(days=EXPIRY_DAYS)
     for chain in visible_chains(caller, store, results):
-        tree_of = caller.enterprise if caller.role is Role.LEADER else None
         try:
-            graph, figures = chain_figures(
-                results,
-                store,
-                chain.chain_id,
-                day,
-                weights,
-                tree_of=tree_of,
-                depth=settings.max_depth,
+            graph, figures = caller_figures(
+                results, store, caller, chain.chain_id, day, weights, settings.max_depth
             )
         except NotFound:  # a chain without a leader among its firms: nothing analysed
             graph, figures = None, []

@@ -16,7 +16,7 @@ from chainmap.records import ChainRow
 from chainmap.store import Store
 
 from .cache import Results
-from .computed import chain_figures
+from .computed import caller_figures
 from .deps import PlanChain
 from .overview import visible_chains
 from .permissions import Permission, PlanReach, grants, plan_reach
@@ -140,15 +140,15 @@ def tree_weak_links(
     figures: list[FirmFigures] = []
     for chain in chains[:1] if tree_of is not None else chains:  # a tree is one for all
         try:
-            _, found = chain_figures(
+            _, found = caller_figures(
                 results,
                 store,
+                caller,
                 chain.chain_id,
                 day,
                 weights,
-                tree_of=tree_of,
-                depth=settings.max_depth,
-                leader=None if tree_of is not None else leader,
+                settings.max_depth,
+                leader=leader,
             )
         except NotFound:  # the chain's leader is none of its firms: nothing analysed
             continue

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from chainmap.access import Principal, Role
+from chainmap.access import Principal
 from chainmap.analysis import FirmFigures, Weights, select
 from chainmap.config import Settings
 from chainmap.enums import SizeClass
@@ -28,7 +28,7 @@ from chainmap.records import ChainRow
 from chainmap.store import Store
 
 from .cache import Results
-from .computed import chain_figures
+from .computed import caller_figures
 from .overview import visible_chains
 from .params import Industries, Regions, Segments, Sizes
 from .scope import Bounds
@@ -110,16 +110,8 @@ def weak_links_of(
     own tree, everyone else's on the chain (those of ``leader`` only when given), rows of firms
     within ``bounds`` passing ``wanted``. Raises :class:`NotFound` for a chain with no leader
     among its firms, or a ``leader`` that does not lead it."""
-    tree_of = caller.enterprise if caller.role is Role.LEADER else None
-    graph, figures = chain_figures(
-        results,
-        store,
-        chain.chain_id,
-        day,
-        weights,
-        tree_of=tree_of,
-        depth=settings.max_depth,
-        leader=leader,
+    graph, figures = caller_figures(
+        results, store, caller, chain.chain_id, day, weights, settings.max_depth, leader=leader
     )
     rows = select(
         (f for f in figures if bounds.admits(f.uscc, f.region_code) and wanted.admit(f)),
