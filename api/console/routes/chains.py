@@ -11,7 +11,9 @@ The plan is embedded rather than re-rendered: it is a long document (profile, pr
 by class, quarterly targets, responsibilities, a measure set per firm) that
 :mod:`chainmap.plans.render` already writes as one self-contained HTML page, with no script and
 nothing fetched. Shown in a sandboxed frame, the page a bureau reads is exactly the file it
-downloads and prints, and nothing of the plan is written a second time here. The batches, which
+downloads and prints, and nothing of the plan is written a second time here. The frame runs no
+script (its sandbox allows the same origin only, without which Chromium leaves the frame out of
+the Tab order, so that the keyboard could not scroll the plan). The batches, which
 the page lets people sort through and export, are a table of the console's own.
 """
 
