@@ -179,6 +179,7 @@ def test_a_regulators_firms_outside_its_regions_are_refused_as_the_api_refuses_t
     assert (
         set(cells) == expected and (("enterprises.csv", "2", "region_code", "340102")) in expected
     )
+    assert "不在您的辖区（江苏省（32））之内" in page.text  # said in the page's language
     assert stats(console.url) == before
     # within its regions, the same regulator may
     inside = send(reg32, [firms([NEW_32, "苏州新材料有限公司", "320505", "C3670", "30", "2000"])])

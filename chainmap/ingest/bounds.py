@@ -15,6 +15,7 @@ from pathlib import Path
 from chainmap.ingest.problems import Problem
 from chainmap.ingest.sources import open_dataset
 from chainmap.records import EnterpriseRow, FirmQuery
+from chainmap.rules import region_name
 
 __all__ = ["rows_outside"]
 
@@ -63,10 +64,11 @@ def rows_outside(
 
     problems: list[Problem] = []
 
-    def outside(table: str, number: int, column: str, value: str, why: str) -> None:
-        problems.append(Problem(table, number, column, value, why))
+    def outside(table: str, number: int, column: str, value: str, why: str, zh: str) -> None:
+        problems.append(Problem(table, number, column, value, why, zh=zh))
 
     scope = ", ".join(regions)
+    scope_zh = "、".join(f"{region_name(r) or r}（{r}）" for r in regions)
     for source in sources:
         for table, spec in source.tables.items():
             for number, row in spec.read():
@@ -77,6 +79,7 @@ def rows_outside(
                         "body_id",
                         str(row.get("body_id", "")),
                         "certification bodies are national: an admin imports them",
+                        "认证机构为全国性数据，请由管理员导入",
                     )
                 elif table == "enterprises":
                     code = str(row.get("region_code", ""))
@@ -87,6 +90,7 @@ def rows_outside(
                             "region_code",
                             code,
                             f"outside your regions ({scope})",
+                            f"不在您的辖区（{scope_zh}）之内",
                         )
                 elif table in ("chains", "segments"):
                     chain = str(row.get("chain_id", "")).strip()
@@ -102,6 +106,7 @@ def rows_outside(
                             "chain_id",
                             chain,
                             f"the chain is not a chain of your regions ({scope})",
+                            f"该产业链不属于您的辖区（{scope_zh}）",
                         )
                 for column in _FIRM_COLUMNS.get(table, ()):
                     firm = str(row.get(column, "")).strip().upper()
@@ -112,5 +117,6 @@ def rows_outside(
                             column,
                             firm,
                             f"the firm is not located in your regions ({scope})",
+                            f"该企业不在您的辖区（{scope_zh}）之内",
                         )
     return problems
