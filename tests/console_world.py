@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from api_world import L1, L2, serving, write
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from chainmap import accounts
 from chainmap.accounts import create_account
 from chainmap.api import create_app
 from chainmap.config import Settings
@@ -43,8 +46,26 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
 
 
+#: argon2id at its cheapest, for the console's tests: hashing at the real cost (some 90 ms a
+#: hash or a check here) for every account and login of several hundred tests would take
+#: minutes. The strength of real hashes is tested in tests/test_accounts.py.
+QUICK = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
+@contextmanager
+def quick_hashes() -> Iterator[None]:
+    """Hash passwords with :data:`QUICK` meanwhile (a server started elsewhere checks them at
+    that cost too, the cost being part of the hash, and makes a strong one at the first login)."""
+    kept = accounts._HASHER
+    accounts._HASHER = QUICK
+    try:
+        yield
+    finally:
+        accounts._HASHER = kept
+
+
 def make_accounts(url: str) -> None:
-    with open_store(url) as store:
+    with quick_hashes(), open_store(url) as store:
         for login, (role, regions, firm) in ACCOUNTS.items():
             create_account(
                 store, login, role, PASSWORD, name=login, regions=regions, enterprise=firm
@@ -109,7 +130,7 @@ def console(store_url: str, tmp_path: Path) -> Iterator[Console]:
     import_datasets([write(tmp_path / "world")], lambda: open_store(store_url, create=True))
     make_accounts(store_url)
     app = create_app(Settings(store=store_url))
-    with TestClient(app):  # runs the app's start and end
+    with quick_hashes(), TestClient(app):  # runs the app's start and end
         yield Console(app, store_url)
 
 
