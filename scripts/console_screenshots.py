@@ -39,8 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import Browser, chromium_problem  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 from chainmap.analysis import load_weights, weak_links  # noqa: E402
@@ -187,8 +190,20 @@ class Console:
         driver = self.browser.driver
         pressed = driver.find_element(By.CSS_SELECTOR, button)
         pressed.click()
+
+        # the button's page is gone once the button is: chromedriver says so either as a stale
+        # element or, while the next page loads, as a node of no document
+        def gone(_: object) -> bool:
+            try:
+                pressed.is_enabled()
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                return "does not belong to the document" in str(error)
+            return False
+
         wait = WebDriverWait(driver, 60)
-        wait.until(expected_conditions.staleness_of(pressed))
+        wait.until(gone)
         wait.until(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
 
     def save(self, path: Path) -> Path:
