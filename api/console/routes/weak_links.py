@@ -5,10 +5,13 @@ show the one table of :mod:`..weak_table`, whose rows the API's weak-link route 
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from chainmap.access import Principal
+from chainmap.analysis import Weights
 from chainmap.exports import ExportFormat
 
 from ...deps import (
@@ -25,10 +28,11 @@ from ...deps import (
 from ...params import AsOf
 from ...permissions import Permission, grants
 from ...regions import regions_view
-from ...weak_links import visible_weak_links, weak_links_over
+from ...weak_links import ChainWeakLinks, visible_weak_links, weak_links_over
 from ..auth import ConsoleSession
 from ..i18n import catalogue
 from ..render import lang_of, page
+from ..sessions import Session
 from ..weak_table import TableQuery, export, table_query, weak_table
 
 router = APIRouter()
@@ -38,6 +42,40 @@ Query_ = Annotated[TableQuery, Depends(table_query)]
 Export = Annotated[
     ExportFormat | None, Query(description="xlsx or csv: the whole table as a download")
 ]
+
+
+def _shown(
+    request: Request,
+    session: Session,
+    caller: Principal,
+    weights: Weights,
+    day: date,
+    found: list[ChainWeakLinks],
+    query: TableQuery,
+    format: ExportFormat | None,
+    template: str,
+    context: dict[str, Any],
+    *,
+    with_chain: bool,
+    file: tuple[str, dict[str, str]],
+) -> Response:
+    """The page ``template`` with the weak-link table of ``found`` in it (``table`` in the
+    context), or, when a ``format`` is asked for, the whole filtered table as a download named
+    by the message ``file``."""
+    lang = lang_of(request, session)
+    if format is not None:
+        name = catalogue().text(file[0], lang, **file[1])
+        return export(found, query, format, lang=lang, with_chain=with_chain, name=name, day=day)
+    table = weak_table(
+        found,
+        query,
+        path=request.url.path,
+        lang=lang,
+        with_chain=with_chain,
+        firm_links=grants(caller.role, Permission.FIRMS),
+        min_score=weights.thresholds.min_score,
+    )
+    return page(request, template, {**context, "table": table}, session=session)
 
 
 @router.get("/chains/{chain_id}/weak-links")
@@ -59,21 +97,21 @@ def chain_weak_links(
     found = weak_links_over(
         caller, [chain], store, settings, results, bounds, weights, day, wanted=query.wanted
     )
-    lang = lang_of(request, session)
-    if format is not None:
-        name = catalogue().text("weak_table.file.chain", lang, chain=chain.name)
-        return export(found, query, format, lang=lang, with_chain=False, name=name, day=day)
-    table = weak_table(
+    context = {"chain": chain, "tab": "weak_links", "day": day}
+    return _shown(
+        request,
+        session,
+        caller,
+        weights,
+        day,
         found,
         query,
-        path=request.url.path,
-        lang=lang,
+        format,
+        "chain_weak_links.html",
+        context,
         with_chain=False,
-        firm_links=grants(caller.role, Permission.FIRMS),
-        min_score=weights.thresholds.min_score,
+        file=("weak_table.file.chain", {"chain": chain.name}),
     )
-    context = {"chain": chain, "tab": "weak_links", "table": table, "day": day}
-    return page(request, "chain_weak_links.html", context, session=session)
 
 
 @router.get("/query")
@@ -96,20 +134,20 @@ def query(
     found = visible_weak_links(
         caller, store, settings, results, bounds, weights, day, wanted=query.wanted
     )
-    lang = lang_of(request, session)
-    if format is not None:
-        name = catalogue().text("weak_table.file.query", lang)
-        return export(found, query, format, lang=lang, with_chain=True, name=name, day=day)
-    table = weak_table(
+    return _shown(
+        request,
+        session,
+        caller,
+        weights,
+        day,
         found,
         query,
-        path=request.url.path,
-        lang=lang,
+        format,
+        "query.html",
+        {"day": day},
         with_chain=True,
-        firm_links=grants(caller.role, Permission.FIRMS),
-        min_score=weights.thresholds.min_score,
+        file=("weak_table.file.query", {}),
     )
-    return page(request, "query.html", {"table": table, "day": day}, session=session)
 
 
 @router.get("/regions")
@@ -133,20 +171,18 @@ def regions(
     found = visible_weak_links(
         caller, store, settings, results, bounds, weights, day, wanted=query.wanted
     )
-    lang = lang_of(request, session)
-    if format is not None:
-        name = catalogue().text("weak_table.file.regions", lang)
-        return export(found, query, format, lang=lang, with_chain=True, name=name, day=day)
-    table = weak_table(
+    view = regions_view(caller, store, results, bounds, weights, day)
+    return _shown(
+        request,
+        session,
+        caller,
+        weights,
+        day,
         found,
         query,
-        path=request.url.path,
-        lang=lang,
+        format,
+        "regions.html",
+        {"view": view, "day": day},
         with_chain=True,
-        firm_links=grants(caller.role, Permission.FIRMS),
-        min_score=weights.thresholds.min_score,
-    )
-    view = regions_view(caller, store, results, bounds, weights, day)
-    return page(
-        request, "regions.html", {"table": table, "view": view, "day": day}, session=session
+        file=("weak_table.file.regions", {}),
     )
