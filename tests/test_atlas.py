@@ -222,7 +222,9 @@ def test_region_atlas_counts_segments_and_tabulates_coverage(store: str) -> None
     assert beijing is not None
     assert beijing.rows == [("110000 北京市", ["0/1（0%）"]), ("合计", ["0/1（0%）"])]
     suzhou = draw(store, AtlasKind.REGION, "3205")
-    assert "苏州市" in suzhou.title and "江苏省" not in suzhou.title
+    assert suzhou.title == "区域强链图谱：苏州市（3205）"
+    assert draw(store, AtlasKind.REGION, "320583").title == "区域强链图谱：昆山市（320583）"
+    assert draw(store, AtlasKind.REGION, "32", lang="en").title == "Region atlas: 江苏省 (32)"
     assert suzhou.table is not None
     assert [r[0] for r in suzhou.table.rows if r[0] != "合计"] == [
         "320500 江苏省苏州市",  # a firm registered at the prefecture

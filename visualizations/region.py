@@ -31,6 +31,15 @@ _SEGMENT_FIELDS = ["f_chain", "f_segment", "f_firms", "f_certified", "f_coverage
 _STEP, _CHAIN_STEP = 300.0, 220.0
 
 
+def _place(prefix: str, w: Words) -> str:
+    """The region an atlas is of, by its own name with the code beside (苏州市（3205）); the code
+    alone when the table does not know it (never the province in its place)."""
+    name = region_name(prefix)
+    if not name:
+        return prefix
+    return f"{name}（{prefix}）" if w.lang == "zh" else f"{name} ({prefix})"
+
+
 def _sub_region(code: str, prefix: str) -> str:
     """The region one level below ``prefix`` a firm sits in: below a province its prefecture-level
     unit (a county-level city under the province counts as one), below a prefecture its county."""
@@ -131,8 +140,7 @@ def region_atlas(
                 if chain_id == other and a != b:
                     links[(f"segment:{chain_id}:{a}", f"segment:{chain_id}:{b}")] += 1
     edges = counted_links(links)
-    name = region_name(prefix) or ""
-    place = f"{prefix} {name}".strip()
+    place = _place(prefix, w)
     subtitle = " · ".join(
         [
             w("as_of", day=as_of.isoformat()),
