@@ -101,9 +101,14 @@ def test_chain_atlas_lays_segments_out_in_flow_order_and_marks_what_the_analysis
         "none",
     ]
     assert nodes[LEADER]["shape"] == "star"
-    # every upstream firm scores above the default minimum (0.5, 0.553, 0.63): all weak
-    assert all(nodes[u].get("borderWidth") == 4 for u in (TIER1_A, TIER1_B, TIER2))
-    assert "borderWidth" not in nodes[DEALER]
+    # every upstream firm scores above the default minimum (0.5, 0.553, 0.63): all weak, each
+    # with a ring as wide as its score is high, its own colours those of its certificate
+    rings = [nodes[u].get("ring") for u in (TIER1_A, TIER1_B, TIER2)]
+    assert rings == [5.0, 5.3, 5.8]
+    assert "ring" not in nodes[DEALER] and "ring" not in nodes[LEADER]
+    assert all("color" not in nodes[u] for u in (TIER1_A, TIER1_B, TIER2))
+    assert ("legend-head", "colour: certification state") in atlas.legend
+    assert ("g-weak", "red ring: weak link (thicker: higher score)") in atlas.legend
     # size grows with exposure: A and TIER2 0.625, B 0.375, the dealer none
     assert nodes[TIER1_A]["size"] == nodes[TIER2]["size"] > nodes[TIER1_B]["size"]
     assert nodes[TIER1_B]["size"] > nodes[DEALER]["size"]
@@ -146,7 +151,7 @@ def test_above_the_cap_firms_become_segment_by_region_groups(store: str) -> None
     assert fields["region"] == "320500 江苏省苏州市"
     assert (fields["firms"], fields["certified"], fields["coverage"]) == ("1", "1", "100.0%")
     assert fields["weak links"] == "1" and fields["exposure"] == "0.625"
-    assert cells["group"] == "cov3" and cells["borderWidth"] == 4
+    assert cells["group"] == "cov3" and cells["ring"] == 5.0  # its weak link scores 0.5
     # links between groups are counted, one per pair of firms
     assert sorted(int(e["d"][0]) for e in atlas.edges) == [1, 1, 1, 1]
     assert {e["k"] for e in atlas.edges} == {"grouplink"}

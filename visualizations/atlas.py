@@ -152,13 +152,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         "(size: its share of theirs); below: its certificates.",
     ),
     "weak_rule": (
-        "红色粗边框为薄弱环节（得分 ≥ {score}）。",
-        "A thick red border marks a weak link (score >= {score}).",
+        "颜色为证书状态；红环为薄弱环节（得分 ≥ {score}），环越粗得分越高。",
+        "Colour is the certification state; a red ring marks a weak link (score >= {score}), "
+        "the thicker the higher its score.",
     ),
     "no_firms": ("没有符合条件的企业。", "No firm matches."),
     # legend
     "leader": ("链主", "chain leader"),
-    "weak": ("薄弱环节", "weak link"),
+    "weak": ("红环：薄弱环节（越粗得分越高）", "red ring: weak link (thicker: higher score)"),
+    "colour_states": ("颜色：证书状态", "colour: certification state"),
+    "colour_coverage": ("颜色：有效证书覆盖率", "colour: coverage by certificates in force"),
     "certificate": ("证书", "certificate"),
     "cov3": ("覆盖率 ≥ 75%", "coverage >= 75%"),
     "cov2": ("覆盖率 50%–75%", "coverage 50-75%"),

@@ -22,8 +22,6 @@ from chainmap.rules.regions import prefecture_key
 
 from .atlas import (
     LEADER_COLOUR,
-    STATE_COLOURS,
-    WEAK_BORDER,
     Edge,
     Node,
     Words,
@@ -40,6 +38,7 @@ __all__ = [
     "counted_links",
     "links_among",
     "place",
+    "ring_width",
 ]
 
 FIRM_FIELDS = [
@@ -74,6 +73,8 @@ GROUP_LINK_FIELDS = ["f_links"]
 
 #: node sizes: a firm of no weight, a firm of full weight, a pinned firm (leader, focal firm)
 SMALL, LARGE, PINNED = 7.0, 24.0, 26.0
+#: width of a weak link's ring at a score of 0 and of 1
+RING_MIN, RING_MAX = 2.0, 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +158,15 @@ def _firm_node(
     if uscc in view.pinned and attrs.get("leader"):
         node["shape"] = "star"
         node["color"] = {"background": LEADER_COLOUR[0], "border": LEADER_COLOUR[1]}
-    if facts.weak:
-        node["borderWidth"] = 4
-        node["color"] = {"background": STATE_COLOURS[cert.state][0], "border": WEAK_BORDER}
+    if facts.weak and figure is not None:
+        node["ring"] = ring_width(figure.score)
     return node
+
+
+def ring_width(score: float) -> float:
+    """Width of the ring a weak link wears: 2 at a score of 0, 8 at 1 or more. The ring sits
+    outside the node, so its fill and border keep the certification state's colours."""
+    return round(RING_MIN + (RING_MAX - RING_MIN) * max(0.0, min(1.0, score)), 1)
 
 
 def _link(supplier: str, customer: str, data: Mapping[str, Any]) -> Edge:
@@ -325,8 +331,8 @@ def _grouped(
             ],
         }
         if weak:
-            node["borderWidth"] = 4
-            node["color"] = {"border": WEAK_BORDER}
+            scores = [view.facts[u].figure for u in weak]
+            node["ring"] = ring_width(max(f.score for f in scores if f is not None))
         nodes.append(node)
     nodes.extend(_headers(view.labels, laid))
     links: Counter[tuple[str, str]] = Counter()

@@ -78,7 +78,9 @@ def _group_css() -> str:
         f".g-leader {{ background: {LEADER_COLOUR[0]}; clip-path: polygon(50% 0, 61% 35%, "
         "98% 35%, 68% 57%, 79% 91%, 50% 70%, 21% 91%, 32% 57%, 2% 35%, 39% 35%); }"
     )
-    rules.append(f".g-weak {{ background: #fff; border: 3px solid {WEAK_BORDER}; }}")
+    rules.append(
+        f".g-weak {{ background: #fff; margin: 3px; box-shadow: 0 0 0 3px {WEAK_BORDER}; }}"
+    )
     rules.append(".g-certificate { border-radius: 2px; background: #eceff1; }")
     return "\n".join(rules)
 

@@ -162,7 +162,7 @@ def region_atlas(
             "segment": [w(k) for k in _SEGMENT_FIELDS],
             "grouplink": [w("f_links")],
         },
-        legend=w.legend_coverage(),
+        legend=[("legend-head", w("colour_coverage")), *w.legend_coverage()],
         notes=notes,
         table=_coverage_table(
             firms, graph, prefix, members, table_columns, column_names, protected, w

@@ -110,7 +110,8 @@ def _subtitle(w: Words, as_of: date, firms: int, links: int, industry: str | Non
 
 
 def _legend(w: Words, aggregated: bool, analysed: bool) -> list[tuple[str, str]]:
-    legend = w.legend_coverage() if aggregated else w.legend_states()
+    head = ("legend-head", w("colour_coverage" if aggregated else "colour_states"))
+    legend = [head, *(w.legend_coverage() if aggregated else w.legend_states())]
     if analysed:
         legend.append(("g-leader", w("leader")))
         legend.append(("g-weak", w("weak")))

@@ -180,6 +180,40 @@
     });
   }
 
+  // Weak links wear a red ring outside the node, as wide as their score is high: the node's own
+  // fill and border keep the certification state's colours.
+  var ringIds = [];
+  nodeList.forEach(function (node) {
+    if (node.ring) {
+      ringIds.push(node.id);
+    }
+  });
+  var WEAK = "#d50000";
+  function drawRings(ctx) {
+    if (!ringIds.length) {
+      return;
+    }
+    var at = network.getPositions(ringIds);
+    ctx.save();
+    ctx.strokeStyle = WEAK;
+    for (var r = 0; r < ringIds.length; r += 1) {
+      var node = nodeList[nodeIndex.get(ringIds[r])];
+      var spot = at[ringIds[r]];
+      var width = node.ring;
+      var radius = (node.size || 10) + 1.5 + width / 2;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      if (node.shape === "square") {
+        ctx.rect(spot.x - radius, spot.y - radius, 2 * radius, 2 * radius);
+      } else {
+        ctx.arc(spot.x, spot.y, node.shape === "star" ? radius * 1.15 : radius, 0, 2 * Math.PI);
+      }
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+  network.on("afterDrawing", drawRings);
+
   network.on("hoverNode", function (event) { showNode(event.node, event.pointer.DOM); });
   network.on("hoverEdge", function (event) { showEdge(event.edge, event.pointer.DOM); });
   ["blurNode", "blurEdge", "dragStart", "zoom"].forEach(function (name) {
