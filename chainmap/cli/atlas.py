@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -80,6 +81,14 @@ def atlas(
     ] = False,
     weights: WeightsOption = None,
     store: StoreOption = None,
+    region_map: Annotated[
+        bool,
+        typer.Option(
+            "--map",
+            help="With --region: a map of the region's prefectures (of a province) or counties "
+            "(of a prefecture), coloured by coverage, weak links or expiring certificates.",
+        ),
+    ] = False,
 ) -> None:
     """Draw a **chain-strengthening atlas** (强链图谱) as one HTML file that opens offline: a
     chain by segment, a leader's supplier tiers, a region's chains, or one enterprise. Colour is
@@ -89,6 +98,9 @@ def atlas(
     from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store, write_page
     from chainmap.visualizations import render_atlas
 
+    if region_map:
+        _draw_map(out, region, (chain, leader, enterprise), as_of, lang, weights, store)
+        return
     chosen = {
         AtlasKind.CHAIN: chain,
         AtlasKind.LEADER: leader,
@@ -121,5 +133,34 @@ def atlas(
         f"wrote {out} ({len(drawn.nodes):,} nodes, {len(drawn.edges):,} links"
         + ("; firms grouped above --cap, --no-aggregate draws each" if grouped else "")
         + ")",
+        highlight=False,
+    )
+
+
+def _draw_map(
+    out: Path,
+    region: str | None,
+    others: tuple[str | None, ...],
+    as_of: datetime | None,
+    lang: Lang,
+    weights: Path | None,
+    store: str | None,
+) -> None:
+    """``atlas --map --region P``: the region map's page."""
+    from chainmap.analysis import load_weights
+    from chainmap.atlases import write_page
+    from chainmap.regionmap import region_map_from_store
+    from chainmap.visualizations.map import render_map
+
+    if region is None or any(o is not None for o in others):
+        raise typer.BadParameter("--map draws a region: give --region alone", param_hint="--map")
+    settings = get_settings(store=store, weights=weights)
+    scores = load_weights(settings.weights)
+    with open_store(settings.store) as opened:
+        drawn = region_map_from_store(opened, region.strip(), _as_of(as_of), scores)
+    write_page(render_map(drawn, lang=lang.value), out)
+    units = drawn.root.areas
+    err_console.print(
+        f"wrote {out} ({len(units):,} regions, {sum(1 for u in units if u.firms):,} with firms)",
         highlight=False,
     )
