@@ -350,8 +350,17 @@ def test_joint_cert_command_on_the_hand_built_chain(
     planning = tmp_path / "planning.toml"
     planning.write_text("[batches]\nsame_division = false\nprefecture_digits = 2\n", "utf-8")
     merged = runner.invoke(app, [*args, "--format", "json", "--planning", str(planning)])
+    # TIER1_A (maturity 3) is ready now, TIER1_B (maturity 2) a quarter later: not one batch
+    members = [[m["uscc"] for m in r["members"]] for r in json.loads(merged.stdout)]
+    assert sorted(members) == sorted([[TIER1_A], [TIER1_B], [TIER2]])
+    planning.write_text(
+        "[batches]\nsame_division = false\nprefecture_digits = 2\n"
+        "[readiness]\nready_maturity = 1\nunknown_maturity = 0\n",
+        "utf-8",
+    )
+    merged = runner.invoke(app, [*args, "--format", "json", "--planning", str(planning)])
     groups = [r["group"] for r in json.loads(merged.stdout)]
-    assert groups == [["", "32"], ["", "34"]]  # TIER1_A and TIER1_B share Jiangsu (32)
+    assert groups == [["", "32"], ["", "34"]]  # all ready: TIER1_A and TIER1_B share Jiangsu (32)
 
 
 def test_body_capacities_without_bodies_or_file() -> None:

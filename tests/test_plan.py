@@ -82,27 +82,34 @@ def test_every_section_of_the_hand_built_chain(dataset: Path, tmp_path: Path) ->
     ]
     # 3. weak links, best first
     assert [f.uscc for f in plan.weak_links] == [TIER2, TIER1_B, TIER1_A]
-    # 4. problems at three levels: the chain, its segments, its firms. Certification gap: the
-    # chain's coverage (0 %) is under 80 %, three segments are, three firms have one; A is the one
-    # single point of failure (cells) and concentrated supplier; A, B and TIER2 are sole sources
-    # (cells, parts, materials); B (parts) has low maturity
-    assert [(p.category, p.level, p.count) for p in plan.problems] == [
-        ("certification_gap", "chain", 1),
-        ("certification_gap", "segment", 3),
-        ("certification_gap", "enterprise", 3),
-        ("single_point_of_failure", "chain", 1),
-        ("single_point_of_failure", "segment", 1),
-        ("single_point_of_failure", "enterprise", 1),
-        ("single_sourcing", "chain", 1),
-        ("single_sourcing", "segment", 3),
-        ("single_sourcing", "enterprise", 3),
-        ("concentration", "chain", 1),
-        ("concentration", "segment", 1),
-        ("concentration", "enterprise", 1),
-        ("low_maturity", "chain", 1),
-        ("low_maturity", "segment", 1),
-        ("low_maturity", "enterprise", 1),
+    # 4. problems: one per category, segment and prefecture, most urgent first; every one
+    # level 1 here (each carries at least 10 % of the leader's purchases)
+    assert [(p.category, p.segment, p.prefecture_name, p.firms[0][0]) for p in plan.problems] == [
+        ("single_point", "动力电池", "江苏省苏州市", TIER1_A),
+        ("certificate_expiring", "动力电池", "江苏省苏州市", TIER1_A),
+        ("surveillance_overdue", "动力电池", "江苏省苏州市", TIER1_A),
+        ("quality_management", "锂电材料", "安徽省合肥市", TIER2),
+        ("single_source", "动力电池", "江苏省苏州市", TIER1_A),
+        ("single_source", "锂电材料", "安徽省合肥市", TIER2),
+        ("concentration", "动力电池", "江苏省苏州市", TIER1_A),
+        ("certificate_lapsed", "汽车零部件", "江苏省苏州市", TIER1_B),
+        ("single_source", "汽车零部件", "江苏省苏州市", TIER1_B),
+        ("talent", "汽车零部件", "江苏省苏州市", TIER1_B),
     ]
+    assert {p.level for p in plan.problems} == {1}
+    assert plan.problems[0].exposure_share == pytest.approx(0.625)
+    # owners: the leader for structure, the auditing body for certificates, the bureau for
+    # training; deadlines: a level-1 structural problem within one quarter, a certificate
+    # problem by the end of its batch's quarter (TIER2 prepares first: 2027Q2)
+    owners = {
+        (p.category, p.segment_id): [(o.kind, o.name) for o in p.owners] for p in plan.problems
+    }
+    assert owners[("single_point", "cells")] == [("leader", "昆山整车制造股份有限公司")]
+    assert owners[("quality_management", "materials")] == [("body", "中国质量认证中心")]
+    assert owners[("talent", "parts")] == [("bureau", "苏州市市场监督管理局")]
+    deadlines = {(p.category, p.segment_id): p.deadline for p in plan.problems}
+    assert deadlines[("single_point", "cells")] == date(2027, 3, 31)
+    assert deadlines[("quality_management", "materials")] == date(2027, 6, 30)
     # 5. measures: one set per upstream firm
     assert {m.uscc: m.rules for m in plan.measures} == {
         TIER2: ("certify", "bottleneck"),
@@ -111,23 +118,34 @@ def test_every_section_of_the_hand_built_chain(dataset: Path, tmp_path: Path) ->
     }
     assert DEALER not in {m.uscc for m in plan.measures}
     # 6. batches and 7. targets: valid certificates carry nothing yet (A's expires): 0 %;
-    # all three batches fit the default 60 audit-days in the first quarter
+    # A (maturity 3) is ready at once; B (maturity 2) and TIER2 (maturity unknown) prepare for
+    # a quarter: they are audited in 2027Q2, within the default 60 audit-days
     assert [b.body_id for b in plan.batches] == ["CQC", "CQC", "CQC"]
+    assert [b.members[0].uscc for b in plan.batches] == [TIER1_A, TIER2, TIER1_B]
+    assert plan.batch_quarters == ["2027Q1", "2027Q2", "2027Q2"]
     assert plan.coverage_now == 0.0
-    assert [(q.quarter, q.batches, q.firms) for q in plan.schedule] == [
-        ("2027Q1", 3, 3),
-        ("2027Q2", 0, 0),
-        ("2027Q3", 0, 0),
-        ("2027Q4", 0, 0),
+    assert [(q.quarter, q.batches, q.firms, q.certified) for q in plan.schedule] == [
+        ("2027Q1", 1, 1, 1),
+        ("2027Q2", 2, 2, 3),
+        ("2027Q3", 0, 0, 3),
+        ("2027Q4", 0, 0, 3),
     ]
-    assert plan.schedule[0].coverage_after == pytest.approx(1.0)
+    assert plan.schedule[0].coverage_after == pytest.approx(0.625 / 1.625)
+    assert plan.schedule[1].coverage_after == pytest.approx(1.0)
     assert plan.as_dict()["weak_links"][0]["uscc"] == TIER2
     assert [
-        (b["group"], b["division_name"], b["prefecture_name"]) for b in plan.as_dict()["batches"]
+        (b["group"], b["division_name"], b["prefecture_name"], b["quarter"], b["body_name"])
+        for b in plan.as_dict()["batches"]
     ] == [
-        (["C26", "340100"], "化学原料和化学制品制造业", "安徽省合肥市"),
-        (["C36", "320500"], "汽车制造业", "江苏省苏州市"),
-        (["C38", "320500"], "电气机械和器材制造业", "江苏省苏州市"),
+        (["C38", "320500"], "电气机械和器材制造业", "江苏省苏州市", "2027Q1", "中国质量认证中心"),
+        (
+            ["C26", "340100"],
+            "化学原料和化学制品制造业",
+            "安徽省合肥市",
+            "2027Q2",
+            "中国质量认证中心",
+        ),
+        (["C36", "320500"], "汽车制造业", "江苏省苏州市", "2027Q2", "中国质量认证中心"),
     ]
 
 
@@ -159,11 +177,11 @@ def test_firms_count_in_their_prefecture_level_unit(edited: Any, tmp_path: Path)
 
 def test_capacity_spreads_batches_over_quarters(dataset: Path, tmp_path: Path) -> None:
     plan = plan_of(dataset, tmp_path, capacity=3.0)  # one firm of 2-3 audit-days a quarter
-    assert [(q.quarter, q.batches) for q in plan.schedule] == [
-        ("2027Q1", 1),
-        ("2027Q2", 1),
-        ("2027Q3", 1),
-        ("2027Q4", 0),
+    assert [(q.quarter, q.batches, q.audit_days, q.capacity) for q in plan.schedule] == [
+        ("2027Q1", 1, 3.0, 3.0),
+        ("2027Q2", 1, 3.0, 3.0),
+        ("2027Q3", 1, 2.0, 3.0),
+        ("2027Q4", 0, 0.0, 3.0),
     ]
     after = [q.coverage_after for q in plan.schedule]
     assert None not in after
@@ -173,6 +191,7 @@ def test_capacity_spreads_batches_over_quarters(dataset: Path, tmp_path: Path) -
 
 SECTIONS = {
     "zh": [
+        "决策摘要",
         "1. 产业链概况",
         "2. 认证现状",
         "3. 薄弱环节",
@@ -184,6 +203,7 @@ SECTIONS = {
         "附录：一企一策清单",
     ],
     "en": [
+        "Decision summary",
         "1. Chain profile",
         "2. Certification status",
         "3. Weak links",
@@ -238,7 +258,8 @@ def test_plan_command_renders_every_section(edited: Any, tmp_path: Path, lang: s
     assert "<script" not in page
     assert not re.search(r"<[^>]*\b(src|href)=", page)  # nothing to fetch
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;|合肥" in page
-    assert page.count("<svg") == 1 and page.count("<table>") >= 10
+    # the schedule's curve, coverage by segment, by prefecture and by size
+    assert page.count("<svg") == 4 and page.count("<table>") >= 10
     for section in SECTIONS[lang]:
         assert f"<h2>{section}</h2>" in page
     assert runner.invoke(app, [*args, "--format", "html"]).stdout == page

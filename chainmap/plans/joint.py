@@ -64,6 +64,7 @@ class Candidate:
     certification: str
     score: float
     audit_days: float
+    maturity: int | None = None  # QMS maturity 1-5: when the firm is ready to be audited
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ def candidates(
             certification=f.certification,
             score=f.score,
             audit_days=audit_days.get(f.size, unknown_size_days) if f.size else unknown_size_days,
+            maturity=f.maturity,
         )
         for f in best.values()
     ]

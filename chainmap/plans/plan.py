@@ -1,8 +1,12 @@
 """The one-chain-one-policy plan (一链一策) as data: every figure from the chain's graph, its weak-link
-figures and the joint-certification batches. Rendering (Markdown, HTML) comes on top of this.
+figures and the joint-certification schedule. Rendering (Markdown, HTML) comes on top of this.
 
-Sections: chain profile, certification status, weak links, problem list (问题清单), measures by
-class (分类分级), joint-certification batches, targets and quarterly milestones.
+Sections: the decision (the chain's figures against its targets, the problems that matter most,
+what the plan asks of whom by when), chain profile, certification status, weak links, problem list
+(问题清单, :mod:`chainmap.plans.problems`), measures by class (分类分级), joint-certification batches
+quarter by quarter (:mod:`chainmap.plans.schedule`), targets and milestones, responsibilities.
+Every figure of the decision keeps the firms it counts (``trace``) in the plan's JSON, and the
+charts' data (``charts``) is kept for any renderer to draw.
 """
 
 from __future__ import annotations
@@ -17,22 +21,17 @@ import networkx as nx
 
 from chainmap.analysis import FirmFigures, SegmentFigures, Weights, certification, segment_view
 from chainmap.analysis.weak_links import chain_leaders, is_weak
-from chainmap.plans.joint import (
-    Batch,
-    Body,
-    Candidate,
-    candidates,
-    coverage,
-    effects,
-    form_batches,
-    plan_batches,
-)
+from chainmap.plans.joint import Batch, Body, Candidate, candidates, coverage, effects, form_batches
 from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures
-from chainmap.plans.settings import Planning
+from chainmap.plans.problems import Problem, problem_list
+from chainmap.plans.schedule import Quarter, quarter_end, quarters, schedule
+from chainmap.plans.settings import Planning, load_planning
 from chainmap.rules.regions import prefecture_key, region_full_name
 
 __all__ = [
+    "Ask",
     "ChainPlan",
+    "Indicator",
     "Prefecture",
     "Problem",
     "Quarter",
@@ -41,71 +40,6 @@ __all__ = [
     "plan_for",
     "quarters",
 ]
-
-#: problem categories, in the order the plan lists them, and the reasons that make them
-CATEGORIES: dict[str, tuple[str, ...]] = {
-    "certification_gap": (
-        "uncertified",
-        "certificate_expired",
-        "certificate_suspended",
-        "certificate_withdrawn",
-        "certificate_cancelled",
-        "certificate_expiring",
-        "surveillance_overdue",
-    ),
-    "single_point_of_failure": ("single_point_of_failure",),
-    "single_sourcing": ("single_source",),
-    "concentration": ("concentrated",),
-    "low_maturity": ("low_maturity",),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """How many firms (level ``enterprise``) or segments (``segment``) have a problem."""
-
-    category: str
-    level: str
-    count: int
-
-
-def _ratio(sums: list[float]) -> float | None:
-    return sums[1] / sums[0] if sums[0] > 0 else None
-
-
-def _problems(
-    graph: nx.DiGraph,
-    best: dict[str, FirmFigures],
-    segments: Sequence[SegmentFigures],
-    chain_coverage: float | None,
-    target: float,
-) -> list[Problem]:
-    """Each category at three levels: the firms that have it; the segments holding such a firm
-    (for the certification gap: the segments whose coverage is under the target); and the chain
-    (1 when any firm has it; for the certification gap, when coverage is under the target)."""
-    found = []
-    chains = {c.chain_id for c in graph.graph.get("chains", [])}
-    for category, reasons in CATEGORIES.items():
-        firms = [u for u, f in best.items() if set(f.reasons) & set(reasons)]
-        if category == "certification_gap":
-            segs = sum(1 for s in segments if s.coverage is not None and s.coverage < target)
-            chain = int(chain_coverage is not None and chain_coverage < target)
-        else:
-            segs = len(
-                {
-                    segment
-                    for u in firms
-                    for c, segment in graph.nodes[u].get("segments", ())
-                    if not chains or c in chains
-                }
-            )
-            chain = int(bool(firms))
-        found += [
-            Problem(category, "chain", chain),
-            Problem(category, "segment", segs),
-            Problem(category, "enterprise", len(firms)),
-        ]
-    return found
 
 
 class Prefecture(NamedTuple):
@@ -122,13 +56,52 @@ class Prefecture(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class Quarter:
-    """A quarter of the schedule: the batches audited in it and the coverage after it."""
+class Indicator:
+    """One figure of the chain against its target: now, at the programme's end as the schedule
+    has it, and the firms it counts (the trace)."""
 
-    quarter: str
+    key: str  # coverage, certified, weak_links, single_points, expiring
+    now: float
+    target: float | None  # None: no target
+    at_end: float
+    lower_is_better: bool
+    firms: tuple[str, ...]  # USCCs counted now
+    left: tuple[str, ...]  # USCCs still counted at the end (for the counts)
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return (
+            self.at_end <= self.target
+            if self.lower_is_better
+            else self.at_end >= self.target - 1e-9
+        )
+
+    @property
+    def gap(self) -> float:
+        """How far the end is from the target (0 when met)."""
+        if self.target is None:
+            return 0.0
+        return max(
+            0.0, self.at_end - self.target if self.lower_is_better else self.target - self.at_end
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """What the plan asks of one owner: its problems, and for a body its batches."""
+
+    kind: str  # leader, body or bureau
+    key: str
+    name: str
+    problems: tuple[int, ...]  # positions in the problem list
     batches: int
-    firms: int
-    coverage_after: float | None
+    firms: int  # firms to audit (a body) or concerned (else)
+    audit_days: float
+    first: str | None  # first quarter of its audits
+    last: str | None
+    deadline: date  # the latest deadline of its problems (or audits)
 
 
 @dataclass(slots=True)
@@ -147,53 +120,153 @@ class ChainPlan:
     weak_links: list[FirmFigures]
     problems: list[Problem]
     measures: list[FirmMeasures]
-    batches: list[Batch]
+    batches: list[Batch]  # in the order audited; those without a body wait beyond the programme
     batch_effects: list[tuple[float | None, float | None]]
     coverage_now: float | None
     target: float
     target_date: date
     schedule: list[Quarter] = field(default_factory=list)
+    batch_quarters: list[str | None] = field(default_factory=list)
+    ready_quarters: list[str | None] = field(default_factory=list)
+    coverage_all: float | None = None  # every candidate certified
+    segment_names: dict[str, str] = field(default_factory=dict)
+    bodies: list[Body] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    asks: list[Ask] = field(default_factory=list)
+    summary: int = 8  # problems on the first page
+    levels: dict[str, float] = field(default_factory=dict)  # the level rule's thresholds
+    sizes_certified: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def coverage_end(self) -> float | None:
+        """The coverage after the schedule's last quarter (now, without a quarter)."""
+        return self.schedule[-1].coverage_after if self.schedule else self.coverage_now
+
+    def body_name(self, body_id: str | None) -> str | None:
+        return next((b.name for b in self.bodies if b.body_id == body_id), body_id)
+
+    def charts(self) -> dict[str, Any]:
+        """The data of the plan's charts, for any renderer: bars of coverage (by count) by
+        segment, by prefecture-level unit (the 15 with most firms) and by size class, and the
+        schedule's cumulative coverage by quarter against the target."""
+        sizes = [k for k, v in self.sizes.items() if v]
+        return {
+            "segments": [
+                {"label": s.name, "firms": s.firms, "coverage": s.coverage} for s in self.segments
+            ],
+            "prefectures": [
+                {
+                    "label": r.name or r.code,
+                    "code": r.code,
+                    "firms": r.firms,
+                    "coverage": r.certified / r.firms if r.firms else None,
+                }
+                for r in self.regions[:15]
+            ],
+            "sizes": [
+                {
+                    "label": k,
+                    "firms": self.sizes[k],
+                    "coverage": self.sizes_certified.get(k, 0) / self.sizes[k],
+                }
+                for k in sizes
+            ],
+            "schedule": {
+                "start": self.coverage_now,
+                "target": self.target,
+                "quarters": [
+                    {"label": q.quarter, "coverage": q.coverage_after, "certified": q.certified}
+                    for q in self.schedule
+                ],
+            },
+        }
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["weak_links"] = [f.as_dict() for f in self.weak_links]
-        out["batches"] = [b.as_dict() for b in self.batches]
+        out["problems"] = [p.as_dict() for p in self.problems]
+        out["batches"] = []
+        for b, q, ready, (before, after) in zip(
+            self.batches, self.batch_quarters, self.ready_quarters, self.batch_effects, strict=True
+        ):
+            row = b.as_dict()
+            row.update(
+                quarter=q,
+                ready=ready,
+                body_name=self.body_name(b.body_id) if b.body_id else None,
+                coverage_before=before,
+                coverage_after=after,
+            )
+            out["batches"].append(row)
+        out["indicators"] = [
+            {
+                **asdict(i),
+                "met": i.met,
+                "gap": i.gap,
+                "trace": {"now": list(i.firms), "at_end": list(i.left)},
+            }
+            for i in self.indicators
+        ]
+        for i in out["indicators"]:
+            del i["firms"], i["left"]
+        out["coverage_end"] = self.coverage_end
+        out["charts"] = self.charts()
         return out
 
 
-def quarters(start: date, end: date) -> list[str]:
-    """The quarters from the one after ``start`` to the one holding ``end``: ``2027Q1`` ..."""
-    year, q = start.year, (start.month - 1) // 3 + 1
-    found: list[str] = []
-    while True:
-        q += 1
-        if q == 5:
-            year, q = year + 1, 1
-        label = f"{year}Q{q}"
-        if (year, q) > (end.year, (end.month - 1) // 3 + 1):
-            return found
-        found.append(label)
+def _ratio(sums: list[float]) -> float | None:
+    return sums[1] / sums[0] if sums[0] > 0 else None
 
 
-def _schedule(
-    figures: Sequence[FirmFigures],
-    batches: Sequence[tuple[tuple[str, str], tuple[Any, ...]]],
-    bodies: Sequence[Body],
-    labels: Sequence[str],
-) -> list[Quarter]:
-    """Batches into quarters: each quarter every body has its capacity again; what does not fit
-    waits for the next quarter."""
-    left = list(batches)
-    certified: set[str] = set()
+def _asks(
+    problems: Sequence[Problem],
+    placed: Sequence[Batch],
+    batch_quarters: Sequence[str | None],
+    body_names: dict[str, str],
+    target_date: date,
+) -> list[Ask]:
+    """What each owner is asked: leaders first, then bodies, then bureaus."""
+    owned: dict[tuple[str, str], list[int]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for i, p in enumerate(problems):
+        for o in p.owners:
+            owned.setdefault((o.kind, o.key), []).append(i)
+            names[(o.kind, o.key)] = o.name
+    audits: dict[str, list[tuple[Batch, str]]] = {}
+    for b, q in zip(placed, batch_quarters, strict=True):
+        if b.body_id is not None and q is not None:
+            audits.setdefault(b.body_id, []).append((b, q))
+    for body_id in audits:
+        names.setdefault(("body", body_id), body_names.get(body_id, body_id))
+        owned.setdefault(("body", body_id), [])
+    order = {"leader": 0, "body": 1, "bureau": 2}
     found = []
-    for label in labels:
-        placed = plan_batches(left, bodies) if bodies and left else []
-        now = [b for b in placed if b.body_id is not None]
-        taken = {b.members for b in now}
-        left = [b for b in left if b[1] not in taken]
-        certified.update(c.uscc for b in now for c in b.members)
-        after = coverage(figures, certified) if certified else None
-        found.append(Quarter(label, len(now), sum(len(b.members) for b in now), after))
+    for kind, key in sorted(owned, key=lambda k: (order[k[0]], k[1])):
+        mine = owned[(kind, key)]
+        done = audits.get(key, []) if kind == "body" else []
+        labels = sorted(q for _, q in done)
+        deadlines = [problems[i].deadline for i in mine]
+        if labels:
+            deadlines.append(quarter_end(labels[-1]))
+        firms = (
+            sum(len(b.members) for b, _ in done)
+            if kind == "body"
+            else len({u for i in mine for u, _ in problems[i].firms})
+        )
+        found.append(
+            Ask(
+                kind=kind,
+                key=key,
+                name=names[(kind, key)],
+                problems=tuple(mine),
+                batches=len(done),
+                firms=firms,
+                audit_days=sum(b.audit_days for b, _ in done),
+                first=labels[0] if labels else None,
+                last=labels[-1] if labels else None,
+                deadline=max(deadlines, default=target_date),
+            )
+        )
     return found
 
 
@@ -202,15 +275,19 @@ def build_plan(
     figures: Sequence[FirmFigures],
     as_of: date,
     weights: Weights,
-    batches: Sequence[tuple[tuple[str, str], tuple[Any, ...]]],
+    batches: Sequence[tuple[tuple[str, str], tuple[Candidate, ...]]],
     bodies: Sequence[Body],
     rules: MeasureRules,
     *,
     target: float,
     target_date: date,
     top: int = 10,
+    planning: Planning | None = None,
 ) -> ChainPlan:
-    """The plan's data for the graph's chain as of ``as_of`` (see the module docstring)."""
+    """The plan's data for the graph's chain as of ``as_of`` (see the module docstring);
+    ``planning`` gives readiness, the other targets and the problem levels (the defaults of
+    planning.toml without it)."""
+    settings = planning or load_planning()
     chain = graph.graph["chains"][0]
     nodes = graph.nodes
     expiring_days = weights.thresholds.expiring_days
@@ -218,6 +295,9 @@ def build_plan(
         u: certification(nodes[u].get("certificates", ()), as_of, expiring_days) for u in graph
     }
     sizes = Counter((nodes[u].get("size") or "unknown") for u in graph)
+    sizes_certified = Counter(
+        (nodes[u].get("size") or "unknown") for u in graph if states[u].state.protected
+    )
     prefecture = {u: prefecture_key(nodes[u].get("region_code", "")) for u in graph}
     regions: dict[str, list[int]] = {}
     for u in graph:
@@ -245,10 +325,15 @@ def build_plan(
         if f.uscc not in best or f.score > best[f.uscc].score:
             best[f.uscc] = f
     ranked = sorted(best.values(), key=lambda f: (-f.score, f.uscc))
-    weak = [f for f in ranked if is_weak(f.score, weights.thresholds.min_score)][:top]
+    min_score = weights.thresholds.min_score
+    weak = [f for f in ranked if is_weak(f.score, min_score)][:top]
     segments = segment_view(graph, figures, as_of, weights)
+    segment_names = {
+        s.segment_id: s.name
+        for s in graph.graph.get("segments", [])
+        if s.chain_id == chain.chain_id
+    }
     now = coverage(figures)
-    problems = _problems(graph, best, segments, now, target)
     expiring = sorted(
         (
             (u, nodes[u].get("name", ""), s.certificate.cert_no, s.certificate.expires_on)
@@ -257,8 +342,84 @@ def build_plan(
         ),
         key=lambda row: (row[3], row[0]),
     )
-    placed = plan_batches(batches, bodies)
     labels = quarters(as_of, target_date)
+    planned = schedule(figures, batches, bodies, labels, settings.readiness.wait)
+    quarter_of = planned.quarter_of()
+    body_of = {
+        c.uscc: b.body_id for b in planned.batches if b.body_id is not None for c in b.members
+    }
+    body_names = {b.body_id: b.name for b in bodies}
+    leader_names = {u: nodes[u].get("name", "") or u for u in leaders}
+    levels = settings.problems
+    problems = problem_list(
+        figures,
+        exposure,
+        segment_names,
+        leader_names,
+        body_names,
+        quarter_of,
+        body_of,
+        labels,
+        target_date,
+        level1_exposure=levels.level1_exposure,
+        level2_exposure=levels.level2_exposure,
+        level1_quarters=levels.level1_quarters,
+        level2_quarters=levels.level2_quarters,
+    )
+    end = planned.quarters[-1].coverage_after if planned.quarters else now
+    certified_now = tuple(sorted(u for u in exposure if best[u].certification == "valid"))
+    weak_now = tuple(
+        sorted(
+            u for u, f in best.items() if is_weak(f.score, min_score) and f.certification != "valid"
+        )
+    )
+    spof_now = tuple(
+        sorted(
+            {f.uscc for f in figures if f.single_point_of_failure and f.certification != "valid"}
+        )
+    )
+    renewed = {
+        u for u, _, _, day in expiring if u in quarter_of and quarter_end(quarter_of[u]) <= day
+    }
+    targets = settings.targets
+    indicators = [
+        Indicator(
+            "coverage",
+            now or 0.0,
+            target,
+            end or 0.0,
+            False,
+            certified_now,
+            tuple(sorted(set(certified_now) | set(quarter_of))),
+        ),
+        Indicator(
+            "weak_links",
+            len(weak_now),
+            targets.weak_links,
+            sum(1 for u in weak_now if u not in quarter_of),
+            True,
+            weak_now,
+            tuple(u for u in weak_now if u not in quarter_of),
+        ),
+        Indicator(
+            "single_points",
+            len(spof_now),
+            targets.single_points,
+            sum(1 for u in spof_now if u not in quarter_of),
+            True,
+            spof_now,
+            tuple(u for u in spof_now if u not in quarter_of),
+        ),
+        Indicator(
+            "expiring",
+            len(expiring),
+            targets.expiring,
+            sum(1 for row in expiring if row[0] not in renewed),
+            True,
+            tuple(row[0] for row in expiring),
+            tuple(row[0] for row in expiring if row[0] not in renewed),
+        ),
+    ]
     return ChainPlan(
         chain_id=chain.chain_id,
         name=chain.name,
@@ -282,12 +443,22 @@ def build_plan(
         weak_links=weak,
         problems=problems,
         measures=firm_measures(figures, rules),
-        batches=placed,
-        batch_effects=effects(figures, placed),
+        batches=planned.batches,
+        batch_effects=effects(figures, planned.batches),
         coverage_now=now,
         target=target,
         target_date=target_date,
-        schedule=_schedule(figures, batches, bodies, labels),
+        schedule=planned.quarters,
+        batch_quarters=planned.batch_quarters,
+        ready_quarters=planned.ready_quarters,
+        coverage_all=planned.coverage_all,
+        segment_names=segment_names,
+        bodies=list(bodies),
+        indicators=indicators,
+        asks=_asks(problems, planned.batches, planned.batch_quarters, body_names, target_date),
+        summary=levels.summary,
+        levels={k: float(v) for k, v in levels.model_dump().items() if k != "summary"},
+        sizes_certified={k: sizes_certified.get(k, 0) for k in sizes},
     )
 
 
@@ -296,12 +467,20 @@ def batches_for(
 ) -> list[tuple[tuple[str, str], tuple[Candidate, ...]]]:
     """The candidates of ``figures`` cut into batches as the planning settings say."""
     found = candidates(figures, planning.audit_days.by_size(), planning.audit_days.unknown)
-    return form_batches(
-        found,
-        planning.batches.batch_size,
-        planning.batches.same_division,
-        planning.batches.prefecture_digits,
-    )
+    # firms ready in the same quarter are batched together, so that no firm waits for another
+    waves: dict[int, list[Candidate]] = {}
+    for c in found:
+        waves.setdefault(planning.readiness.wait(c.maturity), []).append(c)
+    return [
+        batch
+        for wait in sorted(waves)
+        for batch in form_batches(
+            waves[wait],
+            planning.batches.batch_size,
+            planning.batches.same_division,
+            planning.batches.prefecture_digits,
+        )
+    ]
 
 
 def plan_for(
@@ -325,4 +504,5 @@ def plan_for(
         target=planning.targets.coverage,
         target_date=planning.targets.by,
         top=planning.targets.top_weak_links,
+        planning=planning,
     )

@@ -9,14 +9,89 @@ import markdown
 
 from chainmap.analysis import CertState
 from chainmap.enums import SizeClass, Stage
+from chainmap.plans.charts import bars, curve
 from chainmap.plans.measures import MeasureRules
-from chainmap.plans.plan import ChainPlan
+from chainmap.plans.plan import Ask, ChainPlan, Indicator
+from chainmap.plans.problems import LEVELS, Problem
+from chainmap.rules.industry import industry_name
+from chainmap.rules.regions import region_full_name
 
 __all__ = ["render_html", "render_markdown"]
 
 _T: dict[str, dict[str, str]] = {
     "title": {"zh": "一链一策：{name}（{chain}）", "en": "One chain, one policy: {name} ({chain})"},
     "as_of": {"zh": "数据截至 {day}。", "en": "Figures as of {day}."},
+    "s0": {"zh": "决策摘要", "en": "Decision summary"},
+    "indicators": {"zh": "主要指标与目标", "en": "The chain against its targets"},
+    "progress": {"zh": "覆盖率进度", "en": "Coverage quarter by quarter"},
+    "top": {"zh": "最需要解决的问题", "en": "The problems that matter most"},
+    "asks": {"zh": "各方任务与时限", "en": "What the plan asks of whom, by when"},
+    "reach": {
+        "zh": "按认证机构审核能力（每季度共 {capacity} 人日）和企业准备情况排期，至 {by} 覆盖率可达 "
+        "{end}，达到目标 {target}。",
+        "en": "Scheduled within the bodies' audit capacity ({capacity} audit-days a quarter) and "
+        "the firms' readiness, coverage reaches {end} by {by}, meeting the target of {target}.",
+    },
+    "short": {
+        "zh": "按认证机构审核能力（每季度共 {capacity} 人日）和企业准备情况排期，至 {by} 覆盖率只能达到 "
+        "{end}，距目标 {target} 差 {gap} 个百分点；{firms} 家企业（{batches} 批）在期内排不上审核。",
+        "en": "Scheduled within the bodies' audit capacity ({capacity} audit-days a quarter) and "
+        "the firms' readiness, coverage reaches only {end} by {by}: {gap} percentage points short "
+        "of the target of {target}; {firms} firms ({batches} batches) cannot be audited in time.",
+    },
+    "all_reach": {
+        "zh": "若全部候选企业获证，覆盖率可达 {all}。",
+        "en": "With every candidate certified, coverage would be {all}.",
+    },
+    "never": {
+        "zh": "即使全部候选企业获证，覆盖率也只有 {all}，目标无法仅靠认证达到。",
+        "en": "Even with every candidate certified, coverage would be {all}: certification alone "
+        "cannot reach the target.",
+    },
+    "problem": {
+        "zh": "【{level}·{category}】{region}{segment}环节：{firms}，链主采购额的 {share} 经由该处。"
+        "措施：{measure}；责任方：{owners}；{deadline} 前完成。",
+        "en": "[{level}, {category}] {segment} in {region}: {firms}; {share} of the leaders' "
+        "purchases pass through them. Measure: {measure}; owner: {owners}; by {deadline}.",
+    },
+    "firms_of": {"zh": "{names}等 {n} 家企业", "en": "{names} and others, {n} firms"},
+    "ask_leader": {
+        "zh": "链主 {name}：牵头解决 {n} 个问题（涉及 {firms} 家供应商），{deadline} 前完成。",
+        "en": "Leader {name}: resolve {n} problems ({firms} suppliers) by {deadline}.",
+    },
+    "ask_body": {
+        "zh": "认证机构 {name}（{id}）：{first} 至 {last} 审核 {batches} 批 {firms} 家企业，共 {days} "
+        "人日，{deadline} 前完成。",
+        "en": "Certification body {name} ({id}): audit {batches} batches of {firms} firms, "
+        "{days} audit-days, from {first} to {last}, by {deadline}.",
+    },
+    "ask_bureau": {
+        "zh": "{name}：负责 {n} 个问题（涉及 {firms} 家企业），{deadline} 前完成。",
+        "en": "{name}: {n} problems ({firms} firms) by {deadline}.",
+    },
+    "met": {"zh": "达标", "en": "met"},
+    "gap_pp": {"zh": "差 {gap} 个百分点", "en": "{gap} pp short"},
+    "gap_n": {"zh": "超出 {gap} 家", "en": "{gap} over"},
+    "at_end": {"zh": "计划期末（{by}）", "en": "at the end ({by})"},
+    "now": {"zh": "现状", "en": "now"},
+    "start": {"zh": "现状", "en": "now"},
+    "target_word": {"zh": "目标", "en": "target"},
+    "level_rule": {
+        "zh": "分级规则：经由涉及企业的链主采购额合计 ≥{l1} 或属单点依赖为一级；≥{l2} 或证书已失效、"
+        "即将到期、监督审核逾期为二级；其余为三级。时限：一级 {q1} 个季度内，二级 {q2} 个季度内，三级于 "
+        "{by} 前；认证类问题以所在批次的审核季度末为时限，期内排不上审核的由市场监管部门协调。"
+        "技术工艺、产品质量类问题需要检验与投诉数据，现有数据未包含。",
+        "en": "Levels: level 1 when at least {l1} of the leaders' purchases pass through the "
+        "firms concerned, or the problem is a single point of failure; level 2 at least {l2}, or a "
+        "certificate lapsed, expiring or overdue for surveillance; level 3 the rest. Deadlines: "
+        "level 1 within {q1} quarter(s), level 2 within {q2}, level 3 by {by}; certificate "
+        "problems by the end of their batch's quarter, and the bureau finds capacity for firms "
+        "that cannot be audited in time. Process (技术工艺) and product-quality (产品质量) "
+        "problems need inspection and complaint data that the data does not hold.",
+    },
+    "ready": {"zh": "{q} 起可审核", "en": "ready from {q}"},
+    "out_of_time": {"zh": "期内未排", "en": "not in time"},
+    "by_size": {"zh": "分规模认证覆盖", "en": "Coverage by size class"},
     "s1": {"zh": "1. 产业链概况", "en": "1. Chain profile"},
     "leaders": {"zh": "链主企业", "en": "Chain leaders"},
     "segments": {"zh": "环节（由上游到下游）", "en": "Segments (upstream to downstream)"},
@@ -94,6 +169,17 @@ _COLUMNS: dict[str, dict[str, str]] = {
     "batches": {"zh": "批次", "en": "batches"},
     "after": {"zh": "期末覆盖率", "en": "coverage after"},
     "measures": {"zh": "措施", "en": "measures"},
+    "indicator": {"zh": "指标", "en": "figure"},
+    "status": {"zh": "结论", "en": "status"},
+    "region": {"zh": "地区", "en": "region"},
+    "industry": {"zh": "行业", "en": "industry"},
+    "concerned": {"zh": "涉及企业", "en": "firms concerned"},
+    "owner": {"zh": "责任方", "en": "owner"},
+    "deadline": {"zh": "完成时限", "en": "deadline"},
+    "share": {"zh": "经由采购额", "en": "purchases through"},
+    "capacity": {"zh": "审核能力（人日）", "en": "capacity (audit-days)"},
+    "cumulative": {"zh": "累计获证企业", "en": "firms certified (cumulative)"},
+    "batch": {"zh": "批次", "en": "batch"},
 }
 # size classes, stages and certification states carry their Chinese labels in their enums
 _WORDS: dict[str, dict[str, str]] = {
@@ -107,6 +193,22 @@ _WORDS: dict[str, dict[str, str]] = {
     "single_sourcing": {"zh": "独家供应", "en": "single sourcing"},
     "concentration": {"zh": "采购集中", "en": "concentration"},
     "low_maturity": {"zh": "成熟度低", "en": "low maturity"},
+    "coverage": {
+        "zh": "认证覆盖率（按链主采购敞口）",
+        "en": "certification coverage (by exposure)",
+    },
+    "weak_links": {
+        "zh": "未受有效认证保护的薄弱环节企业",
+        "en": "weak links without a certificate in force",
+    },
+    "single_points": {
+        "zh": "未受有效认证保护的单点故障企业",
+        "en": "single points of failure without a certificate in force",
+    },
+    "expiring_certs": {
+        "zh": "预警期内到期且未按时换证的证书",
+        "en": "certificates expiring within the warning period, not renewed in time",
+    },
 }
 
 
@@ -134,8 +236,104 @@ def _named(code: str, name: str | None, lang: str) -> str:
     return f"{_esc(name)}（{_esc(code)}）" if lang == "zh" else f"{_esc(name)} ({_esc(code)})"
 
 
+def _names(firms: tuple[tuple[str, str], ...], lang: str, shown: int = 10) -> str:
+    """The firms concerned: every name up to ``shown``, then how many in all."""
+    names = ("、" if lang == "zh" else ", ").join(_esc(n or u) for u, n in firms[:shown])
+    if len(firms) <= shown:
+        return names
+    return _T["firms_of"][lang].format(names=names, n=len(firms))
+
+
+def _owners(problem: Problem) -> str:
+    return "、".join(_esc(o.name) for o in problem.owners) or "–"
+
+
+def _indicator_row(i: Indicator, plan: ChainPlan, lang: str) -> list[str]:
+    key = "expiring_certs" if i.key == "expiring" else i.key
+    label = _WORDS[key][lang]
+    if i.key == "coverage":
+        now, target, end = _pct(i.now), _pct(i.target), _pct(i.at_end)
+        gap = _T["gap_pp"][lang].format(gap=f"{100 * i.gap:.1f}")
+    else:
+        now, end = str(int(i.now)), str(int(i.at_end))
+        target = "–" if i.target is None else str(int(i.target))
+        gap = _T["gap_n"][lang].format(gap=int(i.gap))
+    status = "–" if i.met is None else _T["met"][lang] if i.met else gap
+    return [label, now, target, end, status]
+
+
+def _problem_sentence(p: Problem, lang: str) -> str:
+    return _T["problem"][lang].format(
+        level=LEVELS[p.level][0 if lang == "zh" else 1],
+        category=p.label.zh if lang == "zh" else p.label.en,
+        region=_named(p.prefecture, p.prefecture_name, lang),
+        segment=_esc(p.segment),
+        firms=_names(p.firms, lang, 3),
+        share=_pct(p.exposure_share),
+        measure=p.label.measure_zh if lang == "zh" else p.label.measure_en,
+        owners=_owners(p),
+        deadline=p.deadline.isoformat(),
+    )
+
+
+def _ask_sentence(a: Ask, lang: str) -> str:
+    if a.kind == "leader":
+        return _T["ask_leader"][lang].format(
+            name=_esc(a.name), n=len(a.problems), firms=a.firms, deadline=a.deadline.isoformat()
+        )
+    if a.kind == "body":
+        return _T["ask_body"][lang].format(
+            name=_esc(a.name),
+            id=_esc(a.key),
+            first=a.first or "–",
+            last=a.last or "–",
+            batches=a.batches,
+            firms=a.firms,
+            days=f"{a.audit_days:g}",
+            deadline=a.deadline.isoformat(),
+        )
+    name = a.name if lang == "zh" else f"Market regulation bureau ({_esc(a.name)})"
+    return _T["ask_bureau"][lang].format(
+        name=_esc(name) if lang == "zh" else name,
+        n=len(a.problems),
+        firms=a.firms,
+        deadline=a.deadline.isoformat(),
+    )
+
+
+def _reach(plan: ChainPlan, lang: str) -> list[str]:
+    """Whether the schedule reaches the coverage target, and if not by how much."""
+    end = plan.coverage_end
+    capacity = f"{sum(b.capacity for b in plan.bodies):g}"
+    by = plan.target_date.isoformat()
+    if end is not None and end >= plan.target - 1e-9:
+        return [
+            _T["reach"][lang].format(
+                capacity=capacity, by=by, end=_pct(end), target=_pct(plan.target)
+            )
+        ]
+    waiting = [b for b, q in zip(plan.batches, plan.batch_quarters, strict=True) if q is None]
+    out = [
+        _T["short"][lang].format(
+            capacity=capacity,
+            by=by,
+            end=_pct(end),
+            target=_pct(plan.target),
+            gap=f"{100 * (plan.target - (end or 0.0)):.1f}",
+            firms=sum(len(b.members) for b in waiting),
+            batches=len(waiting),
+        )
+    ]
+    if plan.coverage_all is not None and plan.coverage_all < plan.target - 1e-9:
+        out.append(_T["never"][lang].format(all=_pct(plan.coverage_all)))
+    else:
+        out.append(_T["all_reach"][lang].format(all=_pct(plan.coverage_all)))
+    return out
+
+
 def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> str:
-    """The plan in Markdown; ``lang`` is ``zh`` or ``en``."""
+    """The plan in Markdown; ``lang`` is ``zh`` or ``en``. The first section is the decision:
+    figures against targets, the problems that matter most, what is asked of whom by when."""
 
     def t(key: str, **values: object) -> str:
         return _T[key][lang].format(**values)
@@ -150,8 +348,43 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
         rule = "|" + "---|" * len(columns)
         return [head, rule, *("| " + " | ".join(r) + " |" for r in rows), ""]
 
+    def segment(segment_id: str) -> str:
+        return _esc(plan.segment_names.get(segment_id, segment_id))
+
+    sep = "；" if lang == "zh" else "; "
     out = [f"# {t('title', name=_esc(plan.name), chain=_esc(plan.chain_id))}", ""]
     out += [t("as_of", day=plan.as_of.isoformat()), ""]
+
+    out += [f"## {t('s0')}", "", f"### {t('indicators')}", ""]
+    out += [
+        "| "
+        + " | ".join(
+            [
+                _COLUMNS["indicator"][lang],
+                t("now"),
+                t("target_word"),
+                t("at_end", by=plan.target_date.isoformat()),
+                _COLUMNS["status"][lang],
+            ]
+        )
+        + " |",
+        "|---|---|---|---|---|",
+        *("| " + " | ".join(_indicator_row(i, plan, lang)) + " |" for i in plan.indicators),
+        "",
+    ]
+    out += [" ".join(_reach(plan, lang)), ""]
+    out += [f"### {t('progress')}", ""]
+    out += table(
+        ["quarter", "cumulative", "after"],
+        [[q.quarter, str(q.certified), _pct(q.coverage_after)] for q in plan.schedule],
+    )
+    out += [f"### {t('top')}", ""]
+    top = plan.problems[: plan.summary]
+    out += [f"{i}. {_problem_sentence(p, lang)}" for i, p in enumerate(top, 1)] or [t("none")]
+    out += ["", f"### {t('asks')}", ""]
+    out += [f"- {_ask_sentence(a, lang)}" for a in plan.asks] or [t("none")]
+    out += [""]
+
     out += [f"## {t('s1')}", "", f"### {t('leaders')}", ""]
     out += [f"- {_esc(name)}（{uscc}）" for uscc, name in plan.leaders] + [""]
     out += [f"### {t('segments')}", ""]
@@ -160,7 +393,18 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
         [[_esc(s.name), w(s.stage), str(s.firms)] for s in plan.segments],
     )
     out += [f"### {t('sizes')}", ""]
-    out += table(["size", "firms"], [[w(k), str(v)] for k, v in plan.sizes.items()])
+    out += table(
+        ["size", "firms", "certified", "coverage"],
+        [
+            [
+                w(k),
+                str(v),
+                str(plan.sizes_certified.get(k, 0)),
+                _pct(plan.sizes_certified.get(k, 0) / v if v else None),
+            ]
+            for k, v in plan.sizes.items()
+        ],
+    )
     out += [f"### {t('regions')}", ""]
     out += table(
         ["prefecture", "firms"],
@@ -209,6 +453,20 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
             for r in plan.regions
         ],
     )
+    out += [f"### {t('by_size')}", ""]
+    out += table(
+        ["size", "firms", "certified", "coverage"],
+        [
+            [
+                w(k),
+                str(v),
+                str(plan.sizes_certified.get(k, 0)),
+                _pct(plan.sizes_certified.get(k, 0) / v),
+            ]
+            for k, v in plan.sizes.items()
+            if v
+        ],
+    )
     out += [f"### {t('expiring')}", ""]
     out += table(
         ["firm", "uscc", "certificate", "expires"],
@@ -217,12 +475,14 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
 
     out += [f"## {t('s3')}", ""]
     out += table(
-        ["rank", "firm", "segment", "state", "score", "why"],
+        ["rank", "firm", "segment", "region", "industry", "state", "score", "why"],
         [
             [
                 str(i),
                 f"{_esc(f.name)}<br>{f.uscc}",
-                _esc(f.segment),
+                segment(f.segment),
+                _named(f.region_code, region_full_name(f.region_code), lang),
+                _named(f.industry_code, industry_name(f.industry_code), lang),
                 w(f.certification),
                 f"{f.score:.3f}",
                 _esc(f.explanation_zh if lang == "zh" else f.explanation_en),
@@ -232,9 +492,36 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     )
 
     out += [f"## {t('s4')}", ""]
+    levels = plan_levels(plan)
+    out += [t("level_rule", **levels), ""]
     out += table(
-        ["category", "level", "count"],
-        [[w(p.category), w(p.level), str(p.count)] for p in plan.problems],
+        [
+            "rank",
+            "level",
+            "category",
+            "segment",
+            "region",
+            "concerned",
+            "share",
+            "measure",
+            "owner",
+            "deadline",
+        ],
+        [
+            [
+                str(i),
+                LEVELS[p.level][0 if lang == "zh" else 1],
+                p.label.zh if lang == "zh" else p.label.en,
+                _esc(p.segment),
+                _named(p.prefecture, p.prefecture_name, lang),
+                _names(p.firms, lang),
+                _pct(p.exposure_share),
+                p.label.measure_zh if lang == "zh" else p.label.measure_en,
+                _owners(p),
+                p.deadline.isoformat(),
+            ]
+            for i, p in enumerate(plan.problems, 1)
+        ],
     )
 
     out += [f"## {t('s5')}", ""]
@@ -245,34 +532,40 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     label = {k: getattr(v, lang) for k, v in rules.measures.items()}
     out += table(
         ["measure", "firms"],
-        [[_esc(label[k]), str(n)] for k, n in sorted(counts.items(), key=lambda kv: -kv[1])],
+        [
+            [_esc(label[k]), str(n)]
+            for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
     )
 
     out += [f"## {t('s6')}", ""]
-    out += table(
-        ["rank", "group", "body", "firms", "days", "score", "effect"],
-        [
+    rows = []
+    for i, (b, q, ready, (before, after)) in enumerate(
+        zip(
+            plan.batches, plan.batch_quarters, plan.ready_quarters, plan.batch_effects, strict=True
+        ),
+        1,
+    ):
+        group = " / ".join(
+            _named(code, name, lang)
+            for code, name in zip(b.group, (b.division_name, b.prefecture_name), strict=True)
+            if code
+        )
+        when = q or t("out_of_time")
+        if ready and plan.schedule and ready != plan.schedule[0].quarter:
+            when += f"（{t('ready', q=ready)}）" if lang == "zh" else f" ({t('ready', q=ready)})"
+        rows.append(
             [
                 str(i),
-                " / ".join(
-                    _named(code, name, lang)
-                    for code, name in zip(
-                        b.group, (b.division_name, b.prefecture_name), strict=True
-                    )
-                    if code
-                )
-                or "–",
-                _esc(b.body_id) if b.body_id else t("waiting"),
-                str(len(b.members)),
+                when,
+                _esc(plan.body_name(b.body_id)) if b.body_id else t("waiting"),
+                group or "–",
+                ("、" if lang == "zh" else ", ").join(_esc(c.name or c.uscc) for c in b.members),
                 f"{b.audit_days:g}",
-                f"{b.score:.3f}",
                 f"{_pct(before)} → {_pct(after)}" if b.body_id else "",
             ]
-            for i, (b, (before, after)) in enumerate(
-                zip(plan.batches, plan.batch_effects, strict=True), 1
-            )
-        ],
-    )
+        )
+    out += table(["batch", "quarter", "body", "group", "firm", "days", "effect"], rows)
 
     out += [f"## {t('s7')}", ""]
     out += [
@@ -282,18 +575,34 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
             target=_pct(plan.target),
             by=plan.target_date.isoformat(),
         ),
+        " ".join(_reach(plan, lang)),
         "",
     ]
     out += table(
-        ["quarter", "batches", "firms", "after"],
-        [[q.quarter, str(q.batches), str(q.firms), _pct(q.coverage_after)] for q in plan.schedule],
+        ["quarter", "batches", "firms", "days", "capacity", "cumulative", "after"],
+        [
+            [
+                q.quarter,
+                str(q.batches),
+                str(q.firms),
+                f"{q.audit_days:g}",
+                f"{q.capacity:g}",
+                str(q.certified),
+                _pct(q.coverage_after),
+            ]
+            for q in plan.schedule
+        ],
     )
 
     out += [f"## {t('s8')}", ""]
     bodies = sorted({b.body_id for b in plan.batches if b.body_id})
     out += [
         "- " + t("duty_leader", names="、".join(_esc(n) for _, n in plan.leaders)),
-        "- " + t("duty_bodies", names="、".join(_esc(b) for b in bodies) or "–"),
+        "- "
+        + t(
+            "duty_bodies",
+            names="、".join(_esc(plan.body_name(b) or b) for b in bodies) or "–",
+        ),
         "- " + t("duty_regulator"),
         "",
     ]
@@ -307,14 +616,24 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
                 m.uscc,
                 w(m.size),
                 w(m.certification),
-                "；".join(_esc(label[x]) for x in m.measures)
-                if lang == "zh"
-                else "; ".join(_esc(label[x]) for x in m.measures),
+                sep.join(_esc(label[x]) for x in m.measures),
             ]
             for m in plan.measures
         ],
     )
     return "\n".join(out).rstrip() + "\n"
+
+
+def plan_levels(plan: ChainPlan) -> dict[str, str]:
+    """The level rule's figures as the plan states them."""
+    levels = plan.levels
+    return {
+        "l1": _pct(levels["level1_exposure"]),
+        "l2": _pct(levels["level2_exposure"]),
+        "q1": f"{levels['level1_quarters']:g}",
+        "q2": f"{levels['level2_quarters']:g}",
+        "by": plan.target_date.isoformat(),
+    }
 
 
 _CSS = """
@@ -333,38 +652,46 @@ svg text { font-size: 12px; }
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def _coverage_chart(plan: ChainPlan, lang: str) -> str:
-    """A horizontal bar per segment: certification coverage by count, as inline SVG."""
-    rows = [s for s in plan.segments if s.coverage is not None]
-    if not rows:
-        return ""
-    bar, left, height = 300, 160, 22
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + bar + 60}" '
-        f'height="{height * len(rows) + 10}" role="img" '
-        f'aria-label="{escape(_T["by_segment"][lang])}">'
-    ]
-    for i, seg in enumerate(rows):
-        y = 5 + i * height
-        width = round(bar * (seg.coverage or 0.0), 1)
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(seg.name)}</text>'
-            f'<rect x="{left}" y="{y + 3}" width="{bar}" height="{height - 8}" fill="#eee"/>'
-            f'<rect x="{left}" y="{y + 3}" width="{width}" height="{height - 8}" fill="#3a7"/>'
-            f'<text x="{left + bar + 6}" y="{y + 15}">{_pct(seg.coverage)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+def _charts(plan: ChainPlan, lang: str) -> dict[str, str]:
+    """Each chart's SVG, keyed by the heading it goes under."""
+    data = plan.charts()
+    firms = "家" if lang == "zh" else " firms"
+
+    def rows(key: str, words: bool = False) -> list[tuple[str, float | None, str]]:
+        return [
+            (
+                _WORDS[r["label"]][lang] if words else r["label"],
+                r["coverage"],
+                f"({r['firms']}{firms})",
+            )
+            for r in data[key]
+        ]
+
+    curve_data = data["schedule"]
+    return {
+        _T["progress"][lang]: curve(
+            curve_data["start"],
+            [(q["label"], q["coverage"]) for q in curve_data["quarters"]],
+            curve_data["target"],
+            _T["progress"][lang],
+            _T["start"][lang],
+            _T["target_word"][lang],
+        ),
+        _T["by_segment"][lang]: bars(rows("segments"), _T["by_segment"][lang]),
+        _T["by_region"][lang]: bars(rows("prefectures"), _T["by_region"][lang]),
+        _T["by_size"][lang]: bars(rows("sizes", True), _T["by_size"][lang]),
+    }
 
 
 def render_html(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> str:
     """The plan as one self-contained HTML page (no script, nothing fetched), readable printed,
-    with a chart of certification coverage by segment."""
+    with inline SVG charts: the schedule's cumulative coverage on the first page, and coverage by
+    segment, by prefecture (the 15 with most firms) and by size class in section 2."""
     body = markdown.markdown(render_markdown(plan, rules, lang), extensions=["tables"])
-    heading = f"<h3>{escape(_T['by_segment'][lang])}</h3>"
-    chart = _coverage_chart(plan, lang)
-    if chart and heading in body:  # the chart above the segment table of section 2
-        body = body.replace(heading, f"{heading}\n<figure>{chart}</figure>", 1)
+    for title, chart in _charts(plan, lang).items():
+        heading = f"<h3>{escape(title)}</h3>"
+        if chart and heading in body:  # the chart right under its heading
+            body = body.replace(heading, f"{heading}\n<figure>{chart}</figure>", 1)
     title = _T["title"][lang].format(name=plan.name, chain=plan.chain_id)
     return (
         "<!DOCTYPE html>\n"

@@ -43,10 +43,33 @@ class Capacity(Section):
     default: float = Field(ge=0)
 
 
+class Readiness(Section):
+    ready_maturity: int = Field(ge=1, le=5)
+    quarters_per_level: int = Field(ge=0, le=8)
+    unknown_maturity: int = Field(ge=0, le=8)
+
+    def wait(self, maturity: int | None) -> int:
+        """Quarters of preparation before a firm of ``maturity`` can be audited."""
+        if maturity is None:
+            return self.unknown_maturity
+        return max(0, self.ready_maturity - maturity) * self.quarters_per_level
+
+
 class Targets(Section):
     coverage: float = Field(gt=0, le=1)
     by: date
     top_weak_links: int = Field(ge=1, le=1000)
+    weak_links: int = Field(ge=0)
+    single_points: int = Field(ge=0)
+    expiring: int = Field(ge=0)
+
+
+class Problems(Section):
+    level1_exposure: float = Field(gt=0, le=1)
+    level2_exposure: float = Field(gt=0, le=1)
+    level1_quarters: int = Field(ge=1, le=20)
+    level2_quarters: int = Field(ge=1, le=20)
+    summary: int = Field(ge=1, le=20)
 
 
 class Planning(Section):
@@ -55,7 +78,9 @@ class Planning(Section):
     batches: Batches
     audit_days: AuditDays
     capacity: Capacity
+    readiness: Readiness
     targets: Targets
+    problems: Problems
 
 
 def load_planning(path: Path | None = None) -> Planning:
