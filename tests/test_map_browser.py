@@ -47,9 +47,8 @@ def test_the_map_draws_the_table_s_units_and_switches_hovers_and_drills(
     )
     assert shown == children("32")
     # drawn, in more than one colour: the tiles with firms, the hatching of those without
-    assert (
-        browser.run("return document.querySelector('svg.map').getBoundingClientRect().width") > 500
-    )
+    width = browser.run("return document.querySelector('svg.map').getBoundingClientRect().width")
+    assert isinstance(width, (int, float)) and width > 500
     assert _fill(browser, "320200") == NO_DATA
     no_data_legend = "return document.querySelector('ul.legend:not([hidden])').textContent"
     assert "无企业数据" in str(browser.run(no_data_legend))
