@@ -125,14 +125,19 @@ def _area(code: str, rows: list[MapFirm], below: tuple[Area, ...] = ()) -> Area:
 
 
 def _areas(prefix: str, rows: list[MapFirm], depth: int) -> tuple[Area, ...]:
-    units = children(prefix)
-    grouped: dict[str, list[MapFirm]] = {code: [] for code in units}
+    """The units below ``prefix``: those of :func:`children`, and the statistical units of the
+    table (开发区, 高新区 ...) that firms are registered in."""
+    grouped: dict[str, list[MapFirm]] = {code: [] for code in children(prefix)}
+    units = tables.regions()
     for row in rows:
         unit = _unit_of(row.region_code, prefix)
+        known = units.get(unit)
+        if unit not in grouped and known is not None and known.kind == "stat":
+            grouped[unit] = []
         if unit in grouped:
             grouped[unit].append(row)
     found = []
-    for code in units:
+    for code in sorted(grouped):
         below: tuple[Area, ...] = ()
         if depth > 1 and code[4:] == "00":  # a prefecture, not a county-level city
             below = _areas(code[:4], grouped[code], depth - 1)

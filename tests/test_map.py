@@ -49,18 +49,20 @@ def test_figures_count_each_firm_once_by_its_unit_and_list_units_without_firms()
         _firm("C", "320500", certified=True),  # at prefecture level: Suzhou's, no county's
         _firm("D", "320105", weak=True),
         _firm("E", "330106", certified=True),  # outside the region
+        _firm("F", "320576"),  # 苏州工业园区, a statistical unit: drawn because a firm is there
     ]
     drawn = region_map(firms, "32", DAY)
     root = drawn.root
     assert (root.code, root.name) == ("320000", "江苏省")
-    assert (root.firms, root.certified, root.weak) == (4, 2, 2)
+    assert (root.firms, root.certified, root.weak) == (5, 2, 2)
     by_code = {a.code: a for a in root.areas}
     assert list(by_code) == children("32")
     suzhou = by_code["320500"]
-    assert (suzhou.firms, suzhou.certified, suzhou.weak) == (3, 2, 1)
-    assert suzhou.coverage == pytest.approx(2 / 3)
+    assert (suzhou.firms, suzhou.certified, suzhou.weak) == (4, 2, 1)
+    assert suzhou.coverage == pytest.approx(2 / 4)
     counties = {a.code: a for a in suzhou.areas}
-    assert list(counties) == children("3205")
+    assert list(counties) == sorted([*children("3205"), "320576"])
+    assert (counties["320576"].name, counties["320576"].firms) == ("苏州工业园区", 1)
     assert (counties["320583"].firms, counties["320583"].weak) == (1, 1)
     assert counties["320506"].firms == 0 and counties["320506"].coverage is None
     assert by_code["320100"].firms == 1
