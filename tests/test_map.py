@@ -112,10 +112,12 @@ def test_units_with_boundaries_are_drawn_by_their_shapes() -> None:
     assert page.count('<path class="area"') == len(codes)
     assert '<rect class="area"' not in page
     assert "方格图" not in page and "test squares" in page
-    # one unit missing: the level falls back to tiles rather than leave a hole
+    # a unit without boundaries: a tile below the shapes, under a caption that says so
     del squares[codes[0]]
     page = render_map(region_map([], "3205", DAY), boundaries=squares)
-    assert page.count('<rect class="area"') == len(codes) and "方格图" in page
+    assert page.count('<path class="area"') == len(codes) - 1
+    assert page.count('<rect class="area"') == 1 and "以下地区无边界数据" in page
+    assert re.search(f'data-code="{codes[0]}"[^>]*><rect class="area"', page)
 
 
 def test_the_map_from_a_store_and_from_the_command(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "weak_n": "薄弱环节 {n} 家",
         "expiring_n": "证书即将到期 {n} 家",
         "no_data": "无企业数据",
+        "unshaped": "以下地区无边界数据，以方格表示：",
         "back": "返回上级",
         "drill": "点击查看下级区县",
         "legend": "图例",
@@ -80,6 +81,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "weak_n": "{n} weak links",
         "expiring_n": "{n} with a certificate expiring soon",
         "no_data": "no firm data",
+        "unshaped": "Regions without boundaries, as tiles:",
         "back": "Back",
         "drill": "click for its counties",
         "legend": "Legend",
@@ -198,14 +200,14 @@ def _attrs(area: Area, w: Mapping[str, str]) -> str:
     return " ".join(f'{k}="{html.escape(v)}"' for k, v in found.items())
 
 
-def _tiles(areas: Sequence[Area], w: Mapping[str, str]) -> tuple[str, int, int]:
-    """A tile per unit; the SVG body, its width and height."""
+def _tiles(areas: Sequence[Area], w: Mapping[str, str], top: int = 0) -> tuple[str, int, int]:
+    """A tile per unit, from ``top`` down; the SVG body, its width and height."""
     columns = max(1, min(6, math.ceil(math.sqrt(len(areas) * 1.5))))
     rows = max(1, math.ceil(len(areas) / columns))
     parts = []
     for i, area in enumerate(areas):
         x = _GAP + (i % columns) * (_TILE_W + _GAP)
-        y = _GAP + (i // columns) * (_TILE_H + _GAP)
+        y = top + _GAP + (i // columns) * (_TILE_H + _GAP)
         fill = fills(area)["coverage"]
         labels = _labels(area, w)
         label_attrs = " ".join(f'data-{m}="{html.escape(labels[m])}"' for m in METRICS)
@@ -237,8 +239,10 @@ def _path(rings: Rings, project: Any) -> str:
 def _shapes(
     areas: Sequence[Area], boundaries: Mapping[str, Rings], w: Mapping[str, str]
 ) -> tuple[str, int, int]:
-    """The units by their boundaries, projected equirectangularly at the middle latitude."""
-    points = [p for a in areas for ring in boundaries[a.code] for p in ring]
+    """The units by their boundaries, projected equirectangularly at the middle latitude; those
+    without boundaries as tiles below, under a caption that says so."""
+    shaped = [a for a in areas if a.code in boundaries]
+    points = [p for a in shaped for ring in boundaries[a.code] for p in ring]
     west, east = min(p[0] for p in points), max(p[0] for p in points)
     south, north = min(p[1] for p in points), max(p[1] for p in points)
     squeeze = math.cos(math.radians((south + north) / 2))
@@ -255,8 +259,17 @@ def _shapes(
         f'<g class="unit" tabindex="0" role="button" {_attrs(a, w)}>'
         f'<path class="area" fill-rule="evenodd" d="{_path(boundaries[a.code], project)}" '
         f'fill="{fills(a)["coverage"]}"></path></g>'
-        for a in areas
+        for a in shaped
     ]
+    rest = [a for a in areas if a.code not in boundaries]
+    if rest:
+        parts.append(
+            f'<text class="caption" x="{_GAP}" y="{height + 24}" font-size="14">'
+            f"{html.escape(w['unshaped'])}</text>"
+        )
+        body, tiles_width, tiles_height = _tiles(rest, w, height + 32)
+        parts.append(body)
+        width, height = max(width, tiles_width), height + 32 + tiles_height
     return "".join(parts), width, height
 
 
@@ -322,8 +335,7 @@ def render_map(
     sections = []
     tiled = False
     for level in _levels(root):
-        shaped = bool(level.areas) and all(a.code in boundaries for a in level.areas)
-        if shaped:
+        if any(a.code in boundaries for a in level.areas):
             body, width, height = _shapes(level.areas, boundaries, w)
         else:
             body, width, height = _tiles(level.areas, w)
