@@ -40,6 +40,8 @@ def test_the_wheel_holds_every_data_file_and_builds_without_warnings(tmp_path: P
         "chainmap/rules/data/regions.tsv",
         "chainmap/rules/data/industries.tsv",
         "chainmap/visualizations/templates/atlas.html",
+        "chainmap/visualizations/templates/map.js",
+        "chainmap/visualizations/data/README.md",
         "chainmap/api/static/swagger_ui/swagger-ui-bundle.js",
         "chainmap/api/static/swagger_ui/init.js",
         "chainmap/cypher/search_enterprises.cypher",
