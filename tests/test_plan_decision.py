@@ -49,20 +49,20 @@ def test_figures_against_targets_keep_the_firms_they_count(dataset: Path, tmp_pa
     out = json.loads(json_text(plan.as_dict()))
     rows = {i["key"]: i for i in out["indicators"]}
     assert list(rows) == ["coverage", "weak_links", "single_points", "expiring"]
-    # the three weak links are all audited by 2027Q2: none left; A's certificate expires on
-    # 2026-11-30, before the first quarter of audits ends: it is not renewed in time
+    # the three weak links are all audited by 2027Q2: none left; A's expiring certificate is
+    # re-audited in 2027Q1
     assert rows["weak_links"]["trace"] == {"now": sorted([TIER2, TIER1_B, TIER1_A]), "at_end": []}
     assert (rows["weak_links"]["now"], rows["weak_links"]["at_end"]) == (3, 0)
     assert rows["weak_links"]["met"] is True
     assert rows["single_points"]["trace"]["now"] == [TIER1_A]
-    assert rows["expiring"]["trace"] == {"now": [TIER1_A], "at_end": [TIER1_A]}
-    assert (rows["expiring"]["met"], rows["expiring"]["gap"]) == (False, 1)
+    assert rows["expiring"]["trace"] == {"now": [TIER1_A], "at_end": []}
+    assert (rows["expiring"]["met"], rows["expiring"]["gap"]) == (True, 0)
     assert rows["coverage"]["now"] == 0.0 and rows["coverage"]["at_end"] == pytest.approx(1.0)
     assert sorted(rows["coverage"]["trace"]["at_end"]) == sorted([TIER1_A, TIER1_B, TIER2])
     text = render_markdown(plan, load_measures())
     first = text[: text.index("## 1.")]  # page one
     assert "| 未受有效认证保护的薄弱环节企业 | 3 | 0 | 0 | 达标 |" in first
-    assert "| 预警期内到期且未按时换证的证书 | 1 | 0 | 1 | 超出 1 家 |" in first
+    assert "| 上游企业预警期内到期且未安排再认证的证书 | 1 | 0 | 0 | 达标 |" in first
     assert "至 2027-12-31 覆盖率可达 100.0%，达到目标 80.0%" in first
     # what is asked of whom by when, by name
     assert (
@@ -98,6 +98,12 @@ def test_a_plan_short_of_its_target_says_by_how_much(dataset: Path, tmp_path: Pa
     english = render_markdown(plan, load_measures(), "en")
     assert f"{gap} percentage points short of the target of 80.0%" in english
     # firms the schedule cannot reach make their certificate problem the bureau's, due by the end
+    rows = {i.key: i for i in plan.indicators}
+    assert (rows["weak_links"].at_end, rows["weak_links"].left) == (
+        2,
+        tuple(sorted([TIER1_B, TIER2])),
+    )
+    assert "| 未受有效认证保护的薄弱环节企业 | 3 | 0 | 2 | 超出 2 家 |" in text
     lapsed = next(p for p in plan.problems if p.category == "certificate_lapsed")
     assert lapsed.unscheduled == 1 and lapsed.deadline == date(2027, 3, 31)
     assert [o.name for o in lapsed.owners] == ["苏州市市场监督管理局"]
@@ -224,3 +230,33 @@ def test_quarter_end() -> None:
         date(2027, 9, 30),
         date(2027, 12, 31),
     ]
+
+
+def test_many_bureaus_are_asked_on_one_line() -> None:
+    from chainmap.plans.plan import Ask
+    from chainmap.plans.render import _ask_lines
+
+    def bureau(code: str, name: str, problems: int) -> Ask:
+        return Ask(
+            "bureau",
+            code,
+            name,
+            tuple(range(problems)),
+            0,
+            problems,
+            0.0,
+            None,
+            None,
+            date(2027, 12, 31),
+        )
+
+    leader = Ask("leader", LEADER, "链主", (0,), 0, 2, 0.0, None, None, date(2027, 3, 31))
+    few = [leader, bureau("320500", "苏州市市场监督管理局", 2)]
+    assert len(_ask_lines(few, "zh")) == 2
+    many = [leader] + [bureau(f"3205{i:02d}", f"第{i}市市场监督管理局", i) for i in range(1, 6)]
+    lines = _ask_lines(many, "zh")
+    assert len(lines) == 2
+    assert lines[1] == (
+        "- 5 个地市的市场监督管理局：负责 15 个问题（涉及 15 家企业；最多的是 第5市市场监督管理局 5、"
+        "第4市市场监督管理局 4、第3市市场监督管理局 3 个），2027-12-31 前完成；各局的问题见问题清单。"
+    )

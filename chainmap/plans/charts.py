@@ -93,7 +93,7 @@ def curve(
     parts.append(
         f'<line x1="{left}" y1="{ty}" x2="{left + plot_w}" y2="{ty}" stroke="{_RED}"'
         f' stroke-dasharray="6 4"/>'
-        f'<text x="{left + plot_w}" y="{ty - 4}" text-anchor="end" fill="{_RED}">'
+        f'<text x="{left + 4}" y="{ty + 14}" fill="{_RED}">'
         f"{escape(target_label)} {_pct(target)}</text>"
     )
     path = " ".join(f"{x},{y}" for x, y in (xy(i, v) for i, v in enumerate(values)))

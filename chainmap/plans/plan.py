@@ -378,9 +378,9 @@ def build_plan(
             {f.uscc for f in figures if f.single_point_of_failure and f.certification != "valid"}
         )
     )
-    renewed = {
-        u for u, _, _, day in expiring if u in quarter_of and quarter_end(quarter_of[u]) <= day
-    }
+    # certificates of upstream firms expiring within the warning period: renewed when the
+    # schedule re-audits the firm within the programme
+    upstream_expiring = tuple(row[0] for row in expiring if row[0] in best)
     targets = settings.targets
     indicators = [
         Indicator(
@@ -412,12 +412,12 @@ def build_plan(
         ),
         Indicator(
             "expiring",
-            len(expiring),
+            len(upstream_expiring),
             targets.expiring,
-            sum(1 for row in expiring if row[0] not in renewed),
+            sum(1 for u in upstream_expiring if u not in quarter_of),
             True,
-            tuple(row[0] for row in expiring),
-            tuple(row[0] for row in expiring if row[0] not in renewed),
+            upstream_expiring,
+            tuple(u for u in upstream_expiring if u not in quarter_of),
         ),
     ]
     return ChainPlan(

@@ -69,6 +69,12 @@ _T: dict[str, dict[str, str]] = {
         "zh": "{name}：负责 {n} 个问题（涉及 {firms} 家企业），{deadline} 前完成。",
         "en": "{name}: {n} problems ({firms} firms) by {deadline}.",
     },
+    "ask_bureaus": {
+        "zh": "{count} 个地市的市场监督管理局：负责 {n} 个问题（涉及 {firms} 家企业；最多的是 {named} 个），"
+        "{deadline} 前完成；各局的问题见问题清单。",
+        "en": "The market regulation bureaus of {count} prefectures: {n} problems ({firms} firms; "
+        "most: {named}) by {deadline}; each bureau's problems are in the problem list.",
+    },
     "met": {"zh": "达标", "en": "met"},
     "gap_pp": {"zh": "差 {gap} 个百分点", "en": "{gap} pp short"},
     "gap_n": {"zh": "超出 {gap} 家", "en": "{gap} over"},
@@ -206,8 +212,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "en": "single points of failure without a certificate in force",
     },
     "expiring_certs": {
-        "zh": "预警期内到期且未按时换证的证书",
-        "en": "certificates expiring within the warning period, not renewed in time",
+        "zh": "上游企业预警期内到期且未安排再认证的证书",
+        "en": "certificates of upstream firms expiring within the warning period, not re-audited",
     },
 }
 
@@ -301,6 +307,25 @@ def _ask_sentence(a: Ask, lang: str) -> str:
     )
 
 
+def _ask_lines(asks: list[Ask], lang: str, bureaus: int = 3) -> list[str]:
+    """A line per leader and body; the prefectures' bureaus each on a line when there are at
+    most ``bureaus`` of them, else on one line naming those with most problems first."""
+    lines = [f"- {_ask_sentence(a, lang)}" for a in asks if a.kind != "bureau"]
+    local = [a for a in asks if a.kind == "bureau"]
+    if len(local) <= bureaus:
+        return lines + [f"- {_ask_sentence(a, lang)}" for a in local]
+    ranked = sorted(local, key=lambda a: (-len(a.problems), a.key))
+    named = "、".join(f"{_esc(a.name)} {len(a.problems)}" for a in ranked[:bureaus])
+    together = _T["ask_bureaus"][lang].format(
+        count=len(local),
+        n=sum(len(a.problems) for a in local),
+        firms=sum(a.firms for a in local),
+        named=named,
+        deadline=max(a.deadline for a in local).isoformat(),
+    )
+    return [*lines, f"- {together}"]
+
+
 def _reach(plan: ChainPlan, lang: str) -> list[str]:
     """Whether the schedule reaches the coverage target, and if not by how much."""
     end = plan.coverage_end
@@ -382,7 +407,7 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     top = plan.problems[: plan.summary]
     out += [f"{i}. {_problem_sentence(p, lang)}" for i, p in enumerate(top, 1)] or [t("none")]
     out += ["", f"### {t('asks')}", ""]
-    out += [f"- {_ask_sentence(a, lang)}" for a in plan.asks] or [t("none")]
+    out += _ask_lines(plan.asks, lang) or [t("none")]
     out += [""]
 
     out += [f"## {t('s1')}", "", f"### {t('leaders')}", ""]
