@@ -75,8 +75,16 @@ def test_figures_against_targets_keep_the_firms_they_count(dataset: Path, tmp_pa
     )
     assert "- 苏州市市场监督管理局：负责 1 个问题（涉及 1 家企业），2027-03-31 前完成。" in first
     # the problems that matter most, a sentence each, at most `summary` of them
+    # page one names each firm's most urgent problem first (A, TIER2, B), then fills up to five
+    assert plan.headline == [0, 1, 2, 3, 7] and out["headline"] == plan.headline
     sentences = re.findall(r"^\d+\. 【(.+?)】", first, re.M)
-    assert 5 <= len(sentences) <= 8 and sentences[0] == "一级·单点依赖"
+    assert sentences == [
+        "一级·单点依赖",
+        "一级·证书到期",
+        "一级·监督审核逾期",
+        "一级·质量管理",
+        "一级·证书失效",
+    ]
 
 
 def test_a_plan_short_of_its_target_says_by_how_much(dataset: Path, tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "Quarter",
     "batches_for",
     "build_plan",
+    "headline",
     "plan_for",
     "quarters",
 ]
@@ -135,6 +136,7 @@ class ChainPlan:
     asks: list[Ask] = field(default_factory=list)
     summary: int = 8  # problems on the first page
     levels: dict[str, float] = field(default_factory=dict)  # the level rule's thresholds
+    headline: list[int] = field(default_factory=list)  # the problems on page one (positions)
     sizes_certified: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -216,6 +218,25 @@ class ChainPlan:
 
 def _ratio(sums: list[float]) -> float | None:
     return sums[1] / sums[0] if sums[0] > 0 else None
+
+
+def headline(problems: Sequence[Problem], most: int, least: int = 5) -> list[int]:
+    """The problems page one shows, as positions in the list: in the list's order, those whose
+    firms page one has not yet named, up to ``most``; when that gives fewer than ``least``, the
+    next ones in order until it does."""
+    named: set[str] = set()
+    chosen: list[int] = []
+    for i, p in enumerate(problems):
+        firms = {u for u, _ in p.firms}
+        if len(chosen) < most and not firms <= named:
+            chosen.append(i)
+            named |= firms
+    for i in range(len(problems)):
+        if len(chosen) >= min(least, most):
+            break
+        if i not in chosen:
+            chosen.append(i)
+    return sorted(chosen)
 
 
 def _asks(
@@ -457,6 +478,7 @@ def build_plan(
         indicators=indicators,
         asks=_asks(problems, planned.batches, planned.batch_quarters, body_names, target_date),
         summary=levels.summary,
+        headline=headline(problems, levels.summary),
         levels={k: float(v) for k, v in levels.model_dump().items() if k != "summary"},
         sizes_certified={k: sizes_certified.get(k, 0) for k in sizes},
     )

@@ -404,7 +404,7 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
         [[q.quarter, str(q.certified), _pct(q.coverage_after)] for q in plan.schedule],
     )
     out += [f"### {t('top')}", ""]
-    top = plan.problems[: plan.summary]
+    top = [plan.problems[i] for i in plan.headline]
     out += [f"{i}. {_problem_sentence(p, lang)}" for i, p in enumerate(top, 1)] or [t("none")]
     out += ["", f"### {t('asks')}", ""]
     out += _ask_lines(plan.asks, lang) or [t("none")]
