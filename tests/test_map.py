@@ -149,3 +149,10 @@ def test_the_map_from_a_store_and_from_the_command(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").count('class="unit"') == 13 + counties
     refused = runner.invoke(app, ["atlas", "--map", "--out", str(out), "--store", url])
     assert refused.exit_code != 0
+
+
+def test_the_page_in_english_keeps_the_names_and_the_base_map_note() -> None:
+    page = render_map(region_map([_firm("A", "320583")], "3205", DAY), lang="en")
+    assert '<html lang="en">' in page
+    assert "Region map: 苏州市 (3205)" in page and "昆山市 (320583)" in page
+    assert "审图号" in page and "no firm data" in page and "无企业数据" not in page

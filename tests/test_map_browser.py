@@ -86,6 +86,14 @@ def test_the_map_draws_the_table_s_units_and_switches_hovers_and_drills(
     assert browser.run("return document.getElementById('title').textContent") == (
         "区域地图：江苏省（32）"
     )
+    # the keyboard too: a unit takes the focus, shows its figures, and Enter drills down
+    browser.run(
+        "const u = document.querySelector('.unit[data-code=\"320100\"]'); u.focus();"
+        "u.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}))"
+    )
+    assert browser.run("return document.getElementById('title').textContent") == (
+        "区域地图：南京市（3201）"
+    )
 
 
 def test_units_with_boundaries_are_drawn_as_shapes(browser: Browser, tmp_path: Path) -> None:
