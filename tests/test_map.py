@@ -156,3 +156,12 @@ def test_the_page_in_english_keeps_the_names_and_the_base_map_note() -> None:
     assert '<html lang="en">' in page
     assert "Region map: 苏州市 (3205)" in page and "昆山市 (320583)" in page
     assert "审图号" in page and "no firm data" in page and "无企业数据" not in page
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    import chainmap.regionmap
+
+    result = doctest.testmod(chainmap.regionmap, verbose=False, report=False)
+    assert result.attempted >= 1 and result.failed == 0
