@@ -663,12 +663,12 @@ def plan_levels(plan: ChainPlan) -> dict[str, str]:
 
 _CSS = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }
+       max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }
 h1 { font-size: 1.6rem; border-bottom: 2px solid #444; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #bbb; break-after: avoid; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #bbb; padding: 0.2rem 0.5rem; vertical-align: top; }
-th { background: #eee; }
+th { background: #eee; white-space: nowrap; }  /* a heading sets its column's least width */
 tr { break-inside: avoid; }
 svg text { font-size: 12px; }
 @media print { body { margin: 0; max-width: none; } h2 { break-before: auto; } }
