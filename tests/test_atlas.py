@@ -176,9 +176,17 @@ def test_leader_atlas_puts_deeper_tiers_further_left_and_customers_right(store: 
     assert labels == [
         "tier 2 suppliers",
         "tier 1 suppliers",
-        "昆山整车制造股份有限公司",
+        "昆山整车制造",  # names shortened on the page, whole on hover and in the panel
         "direct customers",
     ]
+    assert (nodes[LEADER]["label"], nodes[LEADER]["full"]) == (
+        "昆山整车制造",
+        "昆山整车制造股份有限公司",
+    )
+    # three tiers asked for, two found: no empty column for the third
+    deeper = draw(store, AtlasKind.LEADER, LEADER, depth=3, lang="en")
+    headers = [n["label"] for n in deeper.nodes if n["k"] == "header"]
+    assert headers[:2] == ["tier 2 suppliers", "tier 1 suppliers"] and len(headers) == 4
     # the figures are the leader's on this tree: the same as on the chain
     assert details(atlas, TIER2)["exposure"] == "62.5%"
     one = draw(store, AtlasKind.LEADER, LEADER, depth=1)
@@ -329,7 +337,7 @@ def test_many_links_are_handed_to_the_page_to_stroke(
     # share 1 is the widest band, share 0.6 the next
     styles = {(index[a], index[b]): s for a, b, s in triples}
     assert styles[(TIER1_A, LEADER)] == 3 and styles[(TIER1_B, LEADER)] == 2
-    assert data["labels"][index.index(TIER1_A)] == "昆山恒达电池有限公司"
+    assert data["labels"][index.index(TIER1_A)] == "昆山恒达电池"  # the full name in "full"
 
 
 def test_atlas_command_writes_one_file_and_nothing_else(

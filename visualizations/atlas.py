@@ -28,6 +28,7 @@ __all__ = [
     "Words",
     "coverage_group",
     "gc_paused",
+    "short_name",
     "words",
 ]
 
@@ -99,6 +100,33 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: the longest name a node's label shows, in characters (a Chinese name), before it is cut
+SHORT_ZH, SHORT_EN = 10, 20
+#: legal-form endings left out of a label: the full name shows on hover and in the side panel
+_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "公司")
+
+
+def short_name(name: str) -> str:
+    """A firm's name short enough to label a node without running into its neighbours: its
+    legal form left out, then cut to :data:`SHORT_ZH` characters (``SHORT_EN`` for names in
+    Latin letters) with an ellipsis.
+
+    >>> short_name("合肥昌诺新能源汽车股份有限公司")
+    '合肥昌诺新能源汽车'
+    >>> short_name("宁波高新区某某精密机械制造有限公司")
+    '宁波高新区某某精密…'
+    >>> short_name("Acme Battery Materials Co., Ltd.")
+    'Acme Battery Materi…'
+    """
+    text = name.strip()
+    for form in _FORMS:
+        if text.endswith(form) and len(text) > len(form) + 1:
+            text = text[: -len(form)]
+            break
+    limit = SHORT_EN if text.isascii() else SHORT_ZH
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def coverage_group(coverage: float | None) -> str:

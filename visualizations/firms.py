@@ -26,8 +26,9 @@ from .atlas import (
     Node,
     Words,
     coverage_group,
+    short_name,
 )
-from .layout import GAP, ROW, SUB_COLUMN, ColumnLayout, columns
+from .layout import FONT, GAP, ROW, ColumnLayout, columns
 
 __all__ = [
     "FIRM_FIELDS",
@@ -71,6 +72,8 @@ GROUP_FIELDS = [
 LINK_FIELDS = ["f_products", "f_share", "f_value"]
 GROUP_LINK_FIELDS = ["f_links"]
 
+#: the narrowest drawing an atlas is fitted to (a 1280 px window beside the side panel)
+NARROW = 900
 #: node sizes: a firm of no weight, a firm of full weight, a pinned firm (leader, focal firm)
 SMALL, LARGE, PINNED = 7.0, 24.0, 26.0
 #: width of a weak link's ring at a score of 0 and of 1
@@ -127,9 +130,11 @@ def _firm_node(
     figure = facts.figure
     number, body, expires = w.certificate_fields(cert.certificate, bodies)
     segments = [view.segment_names.get(pair, pair[1]) for pair in attrs.get("segments", ())]
+    name = attrs.get("name", "") or uscc
+    label = short_name(name)
     node: Node = {
         "id": uscc,
-        "label": attrs.get("name", "") or uscc,
+        "label": label,
         "x": xy[0],
         "y": xy[1],
         "group": cert.state.value,
@@ -153,6 +158,8 @@ def _firm_node(
             else "—",
         ],
     }
+    if label != name:
+        node["full"] = name  # shown on hover, and found by the search box
     if not view.analysed:
         node["k"], node["d"] = "plainfirm", node["d"][:PLAIN_FIELDS]
     if uscc in view.pinned and attrs.get("leader"):
@@ -209,10 +216,12 @@ def _headers(labels: Sequence[str], laid: ColumnLayout) -> list[Node]:
     (a Chinese character is about as wide as the font is large)."""
     headers: list[Node] = []
     size = header_size(laid.span)
+    # at least 12 px on a drawing some 900 px wide fitted to the whole atlas
+    readable = max(14, math.ceil(12.5 * (laid.span + laid.sub) / NARROW))
     top = min((column.top for column in laid.columns), default=0.0)
     for i, (label, column) in enumerate(zip(labels, laid.columns, strict=True)):
-        room = (column.width + SUB_COLUMN + GAP * 0.8) / max(1, len(label))
-        fitted = max(14, min(size, round(room)))
+        room = (column.width + laid.sub + GAP * 0.8) / max(1, len(label))
+        fitted = max(readable, min(size, round(room)))
         headers.append(
             {
                 "id": f"header:{i}",
@@ -237,7 +246,8 @@ def place(
     cap: int | None,
 ) -> tuple[list[Node], list[Edge], int | None]:
     """Nodes and edges of ``firms`` arranged by ``view``; above ``cap`` firms, groups of
-    (column, region) instead, with the number of groups returned (``None`` when not grouped)."""
+    (column, region) instead, with the number of groups returned (``None`` when not grouped).
+    A sparse atlas's firms carry a larger font (``font``), readable when fitted to a screen."""
     if cap is not None and len(firms) > cap:
         return _grouped(graph, firms, view, w, cap)
     by_column: list[list[str]] = [[] for _ in view.labels]
@@ -246,9 +256,14 @@ def place(
     key = _order(view)
     for members in by_column:
         members.sort(key=key)
-    laid = columns(by_column)
+    kept = [i for i, members in enumerate(by_column) if members]  # no empty column is drawn
+    laid = columns([by_column[i] for i in kept])
     nodes = [_firm_node(graph, u, view, w, bodies, laid.positions[u]) for u in firms]
-    nodes.extend(_headers(view.labels, laid))
+    if laid.font != FONT:
+        font = {"size": laid.font}
+        for node in nodes:
+            node["font"] = font
+    nodes.extend(_headers([view.labels[i] for i in kept], laid))
     shown = set(firms)
     succ = graph._succ  # the adjacency itself: an edge view costs a lookup per edge
     edges = [_link(s, c, data) for s in firms for c, data in succ[s].items() if c in shown]
@@ -295,7 +310,8 @@ def _grouped(
             by_column[view.column_of[uscc]].append(uscc)
     for key in sorted(members, key=lambda k: (-exposure[k], k)):
         by_column[key[0]].append(key)
-    laid = columns(by_column)
+    kept = [i for i, column in enumerate(by_column) if column]
+    laid = columns([by_column[i] for i in kept])
     nodes: list[Node] = []
     for uscc in firms:
         if uscc in view.pinned:
@@ -312,7 +328,8 @@ def _grouped(
         x, y = laid.positions[key]
         node: Node = {
             "id": group_ids[key],
-            "label": f"{view.labels[key[0]]} · {w.region_short(key[1])}（{len(group)}）",
+            # the column's header names the segment or tier: the label is the place and count
+            "label": f"{w.region_short(key[1])}（{len(group)}）",
             "x": round(x, 1),
             "y": round(y, 1),
             "group": coverage_group(coverage),
@@ -334,7 +351,7 @@ def _grouped(
             scores = [view.facts[u].figure for u in weak]
             node["ring"] = ring_width(max(f.score for f in scores if f is not None))
         nodes.append(node)
-    nodes.extend(_headers(view.labels, laid))
+    nodes.extend(_headers([view.labels[i] for i in kept], laid))
     links: Counter[tuple[str, str]] = Counter()
     for s, c in graph.edges():
         gs, gc = group_of.get(s), group_of.get(c)

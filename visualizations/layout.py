@@ -17,11 +17,15 @@ __all__ = ["Column", "ColumnLayout", "columns"]
 #: distance between rows, between sub-columns of one column, and the gap between columns
 ROW = 56.0
 SUB_COLUMN = 160.0
-GAP = 420.0
+GAP = 200.0
 #: the fewest rows a column holds before it wraps
 MIN_ROWS = 8
-#: up to this many nodes, rows are further apart
+#: up to this many nodes, rows and sub-columns are further apart and names larger
 SPARSE = 60
+#: label size (canvas units) of a dense and a sparse atlas: a name of up to ten Chinese
+#: characters fits between sub-columns (SUB_COLUMN, or SUB_COLUMN * SPREAD when sparse)
+FONT, SPARSE_FONT = 13, 20
+SPREAD = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,10 @@ class ColumnLayout:
     positions: dict[Hashable, tuple[float, float]]
     columns: list[Column]
     rows: int
+    #: size of the names' labels, in canvas units
+    font: int = FONT
+    #: distance between sub-columns
+    sub: float = SUB_COLUMN
 
     @property
     def span(self) -> float:
@@ -71,7 +79,9 @@ def columns(groups: Sequence[Sequence[Hashable]], rows: int | None = None) -> Co
     total = sum(len(g) for g in groups)
     if rows is None:
         rows = _rows_for(total)
-    step = ROW if total > SPARSE else ROW * 1.6
+    sparse = total <= SPARSE
+    step = ROW * 1.6 if sparse else ROW
+    pitch = SUB_COLUMN * SPREAD if sparse else SUB_COLUMN
     positions: dict[Hashable, tuple[float, float]] = {}
     placed: list[Column] = []
     left = 0.0
@@ -82,8 +92,14 @@ def columns(groups: Sequence[Sequence[Hashable]], rows: int | None = None) -> Co
         top = -(height - 1) * step / 2
         for i, item in enumerate(items):
             sub, row = divmod(i, rows)
-            positions[item] = (left + sub * SUB_COLUMN, top + row * step)
-        width = (subs - 1) * SUB_COLUMN
+            positions[item] = (left + sub * pitch, top + row * step)
+        width = (subs - 1) * pitch
         placed.append(Column(x=left + width / 2, top=top, width=width))
-        left += width + SUB_COLUMN + GAP
-    return ColumnLayout(positions=positions, columns=placed, rows=rows)
+        left += width + pitch + GAP
+    return ColumnLayout(
+        positions=positions,
+        columns=placed,
+        rows=rows,
+        font=SPARSE_FONT if sparse else FONT,
+        sub=pitch,
+    )

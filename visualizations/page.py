@@ -32,6 +32,8 @@ from .atlas import (
 __all__ = ["DIRECT_LINKS", "render_atlas"]
 
 _VIS = "lib/vis-9.1.2"
+#: the smallest label drawn, in screen pixels
+MIN_LABEL_PX = 11
 #: above this many links the page strokes them itself instead of handing them to vis-network
 DIRECT_LINKS = 5000
 
@@ -130,6 +132,9 @@ def _options(direct: bool) -> dict[str, Any]:
             "shape": "dot",
             "borderWidth": 1,
             "font": {"size": 13, "face": "sans-serif", "color": "#263238"},
+            # a label smaller than 11 px on screen is not drawn (vis-network hides a label below
+            # drawThreshold - 1 px): zoom in and names appear, readable
+            "scaling": {"label": {"drawThreshold": MIN_LABEL_PX + 1, "maxVisible": 30}},
         },
         "edges": {
             "smooth": False,
@@ -265,6 +270,7 @@ def render_atlas(atlas: Atlas) -> str:
         "fields": atlas.fields,
         "nodes": node_details,
         "words": {"found": text["found"]},
+        "minLabel": MIN_LABEL_PX,
     }
     if direct:
         data["lines"] = _lines(atlas.nodes, atlas.edges)

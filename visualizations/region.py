@@ -20,15 +20,21 @@ from .atlas import (
     Words,
     coverage_group,
     gc_paused,
+    short_name,
     words,
 )
-from .firms import LARGE, SMALL, counted_links, header_size, links_among
+from .firms import LARGE, SMALL, counted_links, links_among
 
 __all__ = ["region_atlas"]
 
 _SEGMENT_FIELDS = ["f_chain", "f_segment", "f_firms", "f_certified", "f_coverage"]
-#: distance between segments of a chain, and between chains
-_STEP, _CHAIN_STEP = 300.0, 220.0
+#: A chain is a header over rows of up to _PER_ROW segments in flow order, so that some fifty
+#: segments of a province's chains fit a screen with names at least 11 px high: labels of
+#: _FONT canvas units, _STEP apart (a name of up to ten characters), rows _ROW
+#: apart (a node and its label), and _HEADER_GAP from a chain's header to its first row.
+_FONT = {"size": 22}
+_PER_ROW = 7
+_STEP, _ROW, _HEADER_GAP = 231.0, 90.0, 60.0
 
 
 def _place(prefix: str, w: Words) -> str:
@@ -81,26 +87,26 @@ def region_atlas(
     heaviest = max((len(m) for m in members.values()), default=1)
     table_columns: list[tuple[str, str]] = []
     column_names: list[str] = []
-    widest = max((len({k for k in members if k[0] == c.chain_id}) for c in chains), default=1)
-    font = {"size": header_size((widest + 1) * _STEP) // 2 + 6}
-    for row, chain in enumerate(chains):
-        y = row * _CHAIN_STEP
-        nodes.append(
-            {
-                "id": f"header:{chain.chain_id}",
-                "label": chain.name,
-                "x": -_STEP,
-                "y": y,
-                "group": "header",
-                "font": font,
-                "k": "header",
-            }
-        )
+    y = 0.0
+    for chain in chains:
         order = [
             s
             for s in flow_order(graph, {chain.chain_id})
             if (chain.chain_id, s.segment_id) in members
         ]
+        shown = min(len(order), _PER_ROW)
+        nodes.append(
+            {
+                "id": f"header:{chain.chain_id}",
+                "label": chain.name,
+                "x": (shown - 1) * _STEP / 2,
+                "y": y,
+                "group": "header",
+                "font": _FONT,
+                "k": "header",
+            }
+        )
+        y += _HEADER_GAP
         for i, segment in enumerate(order):
             key = (chain.chain_id, segment.segment_id)
             group = members[key]
@@ -108,18 +114,17 @@ def region_atlas(
             coverage = certified / len(group)
             table_columns.append(key)
             column_names.append(segment.name)
+            row, column = divmod(i, _PER_ROW)
             nodes.append(
                 {
                     "id": f"segment:{chain.chain_id}:{segment.segment_id}",
-                    "label": f"{segment.name}（{len(group)}）",
-                    "x": i * _STEP,
-                    "y": y,
+                    "label": short_name(segment.name),  # its firms on hover and in the table
+                    "x": column * _STEP,
+                    "y": y + row * _ROW,
                     "group": coverage_group(coverage),
                     "shape": "square",
-                    "size": round(
-                        SMALL + 2 * (LARGE - SMALL) * math.sqrt(len(group) / heaviest), 1
-                    ),
-                    "font": font,
+                    "size": round(SMALL + (LARGE - SMALL) * math.sqrt(len(group) / heaviest), 1),
+                    "font": _FONT,
                     "k": "segment",
                     "d": [
                         f"{chain.name}（{chain.chain_id}）",
@@ -130,6 +135,7 @@ def region_atlas(
                     ],
                 }
             )
+        y += math.ceil(len(order) / _PER_ROW) * _ROW
     segments_of: dict[str, list[tuple[str, str]]] = {
         u: list(dict.fromkeys(graph.nodes[u].get("segments", ()))) for u in firms
     }

@@ -26,7 +26,7 @@ from chainmap.analysis import (
 from chainmap.analysis.certification import CertState
 from chainmap.errors import NotFound
 
-from .atlas import STATE_COLOURS, Atlas, Node, Words, gc_paused, words
+from .atlas import STATE_COLOURS, Atlas, Node, Words, gc_paused, short_name, words
 from .firms import (
     FIRM_FIELDS,
     GROUP_FIELDS,
@@ -38,7 +38,7 @@ from .firms import (
     links_among,
     place,
 )
-from .layout import ROW
+from .layout import FONT, ROW
 
 __all__ = ["NODE_CAP", "chain_atlas", "enterprise_atlas", "leader_atlas"]
 
@@ -258,7 +258,7 @@ def leader_atlas(
     firms = _keep(graph, industry, [leader])
     deepest = max([depth, *(graph.nodes[u].get("tier") or 0 for u in firms)])
     labels = [w("tier", n=n) for n in range(deepest, 0, -1)]
-    labels += [graph.nodes[leader].get("name", leader), w("customers")]
+    labels += [short_name(graph.nodes[leader].get("name", leader)), w("customers")]
     column_of: dict[str, int] = {}
     for uscc in firms:
         tier = graph.nodes[uscc].get("tier")
@@ -334,7 +334,7 @@ def enterprise_atlas(
     }
     name = graph.nodes[uscc].get("name", uscc)
     view = FirmColumns(
-        labels=[w("suppliers"), name, w("customers")],
+        labels=[w("suppliers"), short_name(name), w("customers")],
         column_of=column_of,
         facts=facts,
         pinned=frozenset([uscc]),
@@ -360,9 +360,11 @@ def enterprise_atlas(
     )
     atlas.legend.append(("g-certificate", w("certificate")))
     focal = next(n for n in atlas.nodes if n["id"] == uscc)
+    font = focal.get("font", {"size": FONT})
     for i, cert in enumerate(certificates):
-        cert["x"] = focal["x"] + (i - (len(certificates) - 1) / 2) * 200
+        cert["x"] = focal["x"] + (i - (len(certificates) - 1) / 2) * 18 * font["size"]
         cert["y"] = focal["y"] + 3 * ROW
+        cert["font"] = font
         atlas.edges.append({"from": uscc, "to": cert["id"], "dashes": True})
     return atlas
 

@@ -19,6 +19,10 @@
   var nodeIndex = new Map();
   nodeList.forEach(function (node, i) { nodeIndex.set(node.id, i); });
   var labels = page.labels || nodeList.map(function (node) { return node.label; });
+  // a label may be a shortened name: the full one is shown on hover and found by the search
+  function fullName(i) {
+    return nodeList[i].full || labels[i];
+  }
   var nodes = new vis.DataSet(nodeList);
   var edges = new vis.DataSet(edgeList);
   var container = document.getElementById("atlas-network");
@@ -69,7 +73,7 @@
 
   function showNode(id, pointer) {
     var i = nodeIndex.get(id);
-    return i === undefined ? false : show(page.nodes[i], labels[i], pointer);
+    return i === undefined ? false : show(page.nodes[i], fullName(i), pointer);
   }
 
   function showEdge(id, pointer) {
@@ -77,10 +81,11 @@
     if (!edge) {
       return false;
     }
-    var heading = labels[nodeIndex.get(edge.from)] + " → " + labels[nodeIndex.get(edge.to)];
+    var heading = fullName(nodeIndex.get(edge.from)) + " → " + fullName(nodeIndex.get(edge.to));
     return show(page.edges[id], heading, pointer);
   }
 
+  var drawnNames = [];  // names written by this page on a large atlas, as labelBoxes gives them
   if (page.lines) {
     var lines = page.lines;
     var styles = [
@@ -153,7 +158,7 @@
     });
     network.on("afterDrawing", function (ctx) {
       var scale = network.getScale();
-      if (scale < 0.55) {
+      if (13 * scale < page.minLabel) {  // names only once they are readable
         return;
       }
       var corner = network.DOMtoCanvas({ x: 0, y: 0 });
@@ -162,10 +167,23 @@
       ctx.fillStyle = "#263238";
       ctx.textAlign = "center";
       ctx.font = "13px sans-serif";
+      var rect = container.getBoundingClientRect();
+      drawnNames = [];
       for (var i = 0; i < nodeList.length; i += 1) {
         var node = nodeList[i];
         if (labels[i] && node.x >= corner.x && node.x <= far.x && node.y >= corner.y && node.y <= far.y) {
-          ctx.fillText(labels[i], node.x, node.y + (node.size || 10) + 14);
+          var base = node.y + (node.size || 10) + 14;
+          var half = ctx.measureText(labels[i]).width / 2;
+          var a = network.canvasToDOM({ x: node.x - half, y: base - 11 });
+          var b = network.canvasToDOM({ x: node.x + half, y: base + 3 });
+          if (a.x < 0 || b.x > container.clientWidth || b.y > container.clientHeight) {
+            continue;  // a name cut at the edge is left out: it shows when the view moves on
+          }
+          ctx.fillText(labels[i], node.x, base);
+          drawnNames.push({
+            id: node.id, text: labels[i], px: 13 * scale,
+            left: rect.left + a.x, top: rect.top + a.y, right: rect.left + b.x, bottom: rect.top + b.y
+          });
         }
       }
       ctx.restore();
@@ -238,7 +256,7 @@
     nodeList.forEach(function (node, i) {
       if (page.nodes[i] !== null && (
         String(node.id).toLowerCase().indexOf(query) >= 0 ||
-        String(labels[i]).toLowerCase().indexOf(query) >= 0)) {
+        String(fullName(i)).toLowerCase().indexOf(query) >= 0)) {
         hits.push(node.id);
       }
     });
@@ -253,14 +271,65 @@
     }
   });
 
-  network.once("afterDrawing", function () {
-    // milliseconds from navigation to the first frame: the page answers input from here on
-    document.body.dataset.readyAt = String(Math.round(performance.now()));
-    document.body.dataset.ready = "1";
+  // vis-network fits the view to the nodes before it has measured their labels, so names and
+  // headers at the edges would be cut: once drawn (labels measured), fit again, and again if
+  // that showed labels it had not measured yet, until the view stays put.
+  var fits = 0;
+  var ready = false;
+  network.on("afterDrawing", function () {
+    if (ready) {
+      return;
+    }
+    // out of the drawing, then fit: vis-network's events may not be changed while it emits one
+    setTimeout(function () {
+      if (ready) {
+        return;
+      }
+      var before = network.getScale();
+      network.fit({ animation: false });
+      fits += 1;
+      if (fits < 4 && Math.abs(network.getScale() - before) > 1e-3) {
+        network.redraw();
+        return;
+      }
+      if (!ready) {
+        ready = true;
+        // milliseconds from navigation to the settled view: the page answers input from here on
+        document.body.dataset.readyAt = String(Math.round(performance.now()));
+        document.body.dataset.ready = "1";
+      }
+    }, 0);
   });
+
+  // The labels drawn at rest, in page pixels: text, font size and box (vis-network's labels,
+  // or the names this page writes on a large atlas). For tests and for checking a layout.
+  function labelBoxes() {
+    var boxes = [];
+    var scale = network.getScale();
+    var rect = container.getBoundingClientRect();
+    if (page.lines) {
+      return drawnNames.slice();
+    }
+    network.body.nodeIndices.forEach(function (id) {
+      var node = network.body.nodes[id];
+      var label = node.labelModule;
+      if (!node.options.label || !label.visible()) {
+        return;
+      }
+      var size = label.size;
+      var a = network.canvasToDOM({ x: size.left, y: size.top });
+      var b = network.canvasToDOM({ x: size.left + size.width, y: size.top + size.height });
+      boxes.push({
+        id: id, text: node.options.label, px: label.fontOptions.size * scale,
+        left: rect.left + a.x, top: rect.top + a.y, right: rect.left + b.x, bottom: rect.top + b.y
+      });
+    });
+    return boxes;
+  }
 
   // for tests and for people driving the page from the console
   window.chainmapAtlas = {
-    network: network, nodes: nodes, edges: edges, showNode: showNode, hideTip: hideTip
+    network: network, nodes: nodes, edges: edges, showNode: showNode, hideTip: hideTip,
+    labels: labelBoxes
   };
 }());
