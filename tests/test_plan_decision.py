@@ -268,3 +268,19 @@ def test_many_bureaus_are_asked_on_one_line() -> None:
         "- 5 个地市的市场监督管理局：负责 15 个问题（涉及 15 家企业；最多的是 第5市市场监督管理局 5、"
         "第4市市场监督管理局 4、第3市市场监督管理局 3 个），2027-12-31 前完成；各局的问题见问题清单。"
     )
+
+
+def test_a_plan_without_bodies_or_upstream_firms(dataset: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    import_datasets([dataset], lambda: open_store(url, create=True), workers=1)
+    with open_store(url) as store:
+        graph = to_digraph(store.chain("NEV-T"))
+    weights, rules = load_weights(), load_measures()
+    figures = weak_links(graph, AS_OF, weights)
+    no_bodies = plan_for(graph, figures, AS_OF, weights, load_planning(), [], rules)
+    assert no_bodies.batch_quarters == [None, None, None]
+    text = render_markdown(no_bodies, rules)
+    assert "每季度共 0 人日" in text and "3 家企业（3 批）在期内排不上审核" in text
+    alone = plan_for(graph, [], AS_OF, weights, load_planning(), [], rules)
+    assert alone.coverage_end is None
+    assert "链主没有上游企业，无从计算认证覆盖率。" in render_markdown(alone, rules)

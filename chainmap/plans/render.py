@@ -39,6 +39,10 @@ _T: dict[str, dict[str, str]] = {
         "the firms' readiness, coverage reaches only {end} by {by}: {gap} percentage points short "
         "of the target of {target}; {firms} firms ({batches} batches) cannot be audited in time.",
     },
+    "no_upstream": {
+        "zh": "链主没有上游企业，无从计算认证覆盖率。",
+        "en": "The leaders have no upstream firm: there is no coverage to compute.",
+    },
     "all_reach": {
         "zh": "若全部候选企业获证，覆盖率可达 {all}。",
         "en": "With every candidate certified, coverage would be {all}.",
@@ -331,7 +335,9 @@ def _reach(plan: ChainPlan, lang: str) -> list[str]:
     end = plan.coverage_end
     capacity = f"{sum(b.capacity for b in plan.bodies):g}"
     by = plan.target_date.isoformat()
-    if end is not None and end >= plan.target - 1e-9:
+    if end is None:
+        return [_T["no_upstream"][lang]]
+    if end >= plan.target - 1e-9:
         return [
             _T["reach"][lang].format(
                 capacity=capacity, by=by, end=_pct(end), target=_pct(plan.target)
@@ -344,7 +350,7 @@ def _reach(plan: ChainPlan, lang: str) -> list[str]:
             by=by,
             end=_pct(end),
             target=_pct(plan.target),
-            gap=f"{100 * (plan.target - (end or 0.0)):.1f}",
+            gap=f"{100 * (plan.target - end):.1f}",
             firms=sum(len(b.members) for b in waiting),
             batches=len(waiting),
         )
