@@ -60,7 +60,7 @@ def sized(browser: Browser) -> Iterator[Browser]:
 
 def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
     slack = 0.5  # sub-pixel rounding of neighbouring boxes
-    return (
+    return bool(
         a["left"] < b["right"] - slack
         and b["left"] < a["right"] - slack
         and a["top"] < b["bottom"] - slack
