@@ -1,5 +1,6 @@
-"""Plans built from the weak-link analysis: joint-certification batches (联合认证) and measures by
-class (分类分级, one measure set per firm)."""
+"""Plans built from the weak-link analysis: joint-certification batches (联合认证), measures by
+class (分类分级, one measure set per firm), the quarterly schedule, the problem list (问题清单) and
+the one-chain-one-policy plan (一链一策) that holds them."""
 
 from chainmap.plans.joint import (
     Batch,
@@ -13,17 +14,25 @@ from chainmap.plans.joint import (
     plan_batches,
 )
 from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures, load_measures
-from chainmap.plans.plan import ChainPlan, build_plan
+from chainmap.plans.plan import Ask, ChainPlan, Indicator, build_plan
+from chainmap.plans.problems import CATEGORIES, Problem, problem_list
+from chainmap.plans.schedule import Quarter, Schedule, quarter_end, quarters, schedule
 from chainmap.plans.settings import Planning, body_capacities, load_planning
 
 __all__ = [
+    "CATEGORIES",
+    "Ask",
     "Batch",
     "Body",
     "Candidate",
     "ChainPlan",
     "FirmMeasures",
+    "Indicator",
     "MeasureRules",
     "Planning",
+    "Problem",
+    "Quarter",
+    "Schedule",
     "assign",
     "body_capacities",
     "build_plan",
@@ -35,4 +44,8 @@ __all__ = [
     "load_measures",
     "load_planning",
     "plan_batches",
+    "problem_list",
+    "quarter_end",
+    "quarters",
+    "schedule",
 ]

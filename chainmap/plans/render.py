@@ -61,7 +61,8 @@ _T: dict[str, dict[str, str]] = {
     "firms_of": {"zh": "{names}等 {n} 家企业", "en": "{names} and others, {n} firms"},
     "ask_leader": {
         "zh": "链主 {name}：牵头解决 {n} 个问题（涉及 {firms} 家供应商），{deadline} 前完成。",
-        "en": "Leader {name}: resolve {n} problems ({firms} suppliers) by {deadline}.",
+        "en": "Leader {name}: resolve the problems listed (problems: {n}; suppliers: {firms}) "
+        "by {deadline}.",
     },
     "ask_body": {
         "zh": "认证机构 {name}（{id}）：{first} 至 {last} 审核 {batches} 批 {firms} 家企业，共 {days} "
@@ -71,7 +72,7 @@ _T: dict[str, dict[str, str]] = {
     },
     "ask_bureau": {
         "zh": "{name}：负责 {n} 个问题（涉及 {firms} 家企业），{deadline} 前完成。",
-        "en": "{name}: {n} problems ({firms} firms) by {deadline}.",
+        "en": "{name}: the problems listed (problems: {n}; firms: {firms}) by {deadline}.",
     },
     "ask_bureaus": {
         "zh": "{count} 个地市的市场监督管理局：负责 {n} 个问题（涉及 {firms} 家企业；最多的是 {named} 个），"
