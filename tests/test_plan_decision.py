@@ -284,3 +284,29 @@ def test_a_plan_without_bodies_or_upstream_firms(dataset: Path, tmp_path: Path) 
     alone = plan_for(graph, [], AS_OF, weights, load_planning(), [], rules)
     assert alone.coverage_end is None
     assert "链主没有上游企业，无从计算认证覆盖率。" in render_markdown(alone, rules)
+
+
+def test_problem_categories_come_from_the_planning_file(tmp_path: Path) -> None:
+    from chainmap.errors import ConfigError
+
+    defaults = load_planning().problem_categories()
+    assert list(defaults)[:3] == ["single_point", "certificate_lapsed", "certificate_expiring"]
+    assert defaults["talent"].zh == "人才队伍" and defaults["talent"].owner == "bureau"
+    given = tmp_path / "planning.toml"
+    given.write_text(
+        '[categories.talent]\nzh = "人才队伍"\nen = "staff"\nreasons = ["low_maturity"]\n'
+        'owner = "leader"\nmeasure_zh = "链主派驻质量工程师"\nmeasure_en = "the leader seconds an engineer"\n',
+        encoding="utf-8",
+    )
+    changed = load_planning(given).problem_categories()
+    assert (
+        changed["talent"].owner == "leader" and changed["talent"].measure_zh == "链主派驻质量工程师"
+    )
+    assert list(changed) == list(defaults)  # the others kept, in their order
+    given.write_text(
+        '[categories.process]\nzh = "技术工艺"\nen = "process"\nreasons = ["bad_welds"]\n'
+        'owner = "body"\nmeasure_zh = "工艺改进"\nmeasure_en = "process improvement"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="unknown reasons bad_welds"):
+        load_planning(given)

@@ -15,16 +15,16 @@ from chainmap.plans.joint import (
 )
 from chainmap.plans.measures import FirmMeasures, MeasureRules, firm_measures, load_measures
 from chainmap.plans.plan import Ask, ChainPlan, Indicator, build_plan
-from chainmap.plans.problems import CATEGORIES, Problem, problem_list
+from chainmap.plans.problems import Category, Problem, problem_list
 from chainmap.plans.schedule import Quarter, Schedule, quarter_end, quarters, schedule
 from chainmap.plans.settings import Planning, body_capacities, load_planning
 
 __all__ = [
-    "CATEGORIES",
     "Ask",
     "Batch",
     "Body",
     "Candidate",
+    "Category",
     "ChainPlan",
     "FirmMeasures",
     "Indicator",

@@ -374,6 +374,7 @@ def build_plan(
     levels = settings.problems
     problems = problem_list(
         figures,
+        settings.problem_categories(),
         exposure,
         segment_names,
         leader_names,

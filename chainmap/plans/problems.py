@@ -3,6 +3,7 @@ concerned, its segment and region, a measure, an owner and a deadline.
 
 A problem is one category in one segment and one prefecture-level unit: the firms of the segment
 there whose weak-link reasons give the category (a firm counts with its highest-scoring figure).
+The categories, their reasons, owners and measures are ``[categories]`` of planning.toml.
 
 **Level (分级)**, by exposure and urgency, with the thresholds of ``[problems]`` in planning.toml:
 
@@ -10,19 +11,22 @@ The exposure of a problem is the share of the leaders' purchases that pass throu
 (each firm's exposure, the mean over the leaders, summed over the firms and at most 1).
 
 - 一级: the firms concerned carry at least ``level1_exposure`` (10 %) of that exposure,
-  or the category is a single point of failure (单点依赖: the only way goods reach a leader);
-- 二级: at least ``level2_exposure`` (2 %), or urgent: a certificate lapsed (证书失效), expiring
-  within the warning period (证书到期) or overdue for its surveillance audit (监督审核逾期);
+  or the category comes from single points of failure (单点依赖: the only way goods reach a
+  leader);
+- 二级: at least ``level2_exposure`` (2 %), or urgent: from a certificate lapsed (证书失效),
+  expiring within the warning period (证书到期) or overdue for its surveillance audit
+  (监督审核逾期);
 - 三级: the rest.
 
-**Owner and deadline.** Structural problems (单点依赖, 单一来源, 采购集中) belong to the leaders the
-firms supply, due at the end of the ``level1_quarters``-th quarter after the plan's date (一级),
-the ``level2_quarters``-th (二级) or by the target date (三级). Certificate problems (质量管理,
-证书失效, 证书到期, 监督审核逾期) belong to the certification bodies auditing the firms' batches,
-due at the end of the last of those quarters; firms the schedule cannot audit within the
-programme make the problem the bureau's (find audit capacity), due by the target date. 人才队伍
-(low QMS maturity: training and guidance before an audit) belongs to the prefecture's market
-regulation bureau, due as its level says.
+**Owner and deadline.** A category's owner says who answers for it. Structural problems
+(单点依赖, 单一来源, 采购集中: owner ``leader``) belong to the leaders the firms supply, due at the
+end of the ``level1_quarters``-th quarter after the plan's date (一级), the ``level2_quarters``-th
+(二级) or by the target date (三级). Certificate problems (质量管理, 证书失效, 证书到期,
+监督审核逾期: owner ``body``) belong to the certification bodies auditing the firms' batches, due
+at the end of the last of those quarters; firms the schedule cannot audit within the programme
+make the problem the bureau's too (find audit capacity), due by the target date. 人才队伍 (low
+QMS maturity: training and guidance before an audit; owner ``bureau``) belongs to the
+prefecture's market regulation bureau, due as its level says.
 
 技术工艺 (process) and 产品质量 (product quality) need inspection and complaint data that the
 store does not hold; the list has no problem of those categories until it does.
@@ -42,7 +46,7 @@ from chainmap.analysis import FirmFigures
 from chainmap.plans.schedule import quarter_end
 from chainmap.rules.regions import prefecture_key, region_full_name, region_name
 
-__all__ = ["CATEGORIES", "LEVELS", "Category", "Owner", "Problem", "problem_list"]
+__all__ = ["LEVELS", "Category", "Owner", "Problem", "bureau_name", "problem_list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,82 +62,18 @@ class Category:
     measure_en: str
 
 
-#: the categories in the order the list shows them at one level
-CATEGORIES: dict[str, Category] = {
-    "single_point": Category(
-        "单点依赖",
-        "single point of failure",
-        ("single_point_of_failure",),
-        "leader",
-        "链主培育第二供应商并签订质量协议，对该企业开展质量提升帮扶",
-        "the leader develops a second supplier under a quality agreement and supports this one",
-    ),
-    "certificate_lapsed": Category(
-        "证书失效",
-        "certificate lapsed",
-        (
-            "certificate_expired",
-            "certificate_suspended",
-            "certificate_withdrawn",
-            "certificate_cancelled",
-        ),
-        "body",
-        "整改后重新认证（纳入联合认证批次）",
-        "correct the causes and certify again (in a joint-certification batch)",
-    ),
-    "certificate_expiring": Category(
-        "证书到期",
-        "certificate expiring",
-        ("certificate_expiring",),
-        "body",
-        "到期前完成再认证审核",
-        "re-certification audit before the certificate expires",
-    ),
-    "surveillance_overdue": Category(
-        "监督审核逾期",
-        "surveillance audit overdue",
-        ("surveillance_overdue",),
-        "body",
-        "立即安排监督审核，避免证书暂停",
-        "hold the surveillance audit now, before the certificate is suspended",
-    ),
-    "quality_management": Category(
-        "质量管理",
-        "quality management",
-        ("uncertified",),
-        "body",
-        "建立质量管理体系并参加联合认证",
-        "set up a QMS and certify it in a joint-certification batch",
-    ),
-    "single_source": Category(
-        "单一来源",
-        "single source",
-        ("single_source",),
-        "leader",
-        "链主增加备选供应商，评估并认证替代来源",
-        "the leader qualifies an alternative supplier and has it certified",
-    ),
-    "concentration": Category(
-        "采购集中",
-        "concentrated purchasing",
-        ("concentrated",),
-        "leader",
-        "链主分散采购份额，对主要供应商开展第二方审核",
-        "the leader spreads its purchases and audits its main suppliers (second party)",
-    ),
-    "talent": Category(
-        "人才队伍",
-        "quality staff",
-        ("low_maturity",),
-        "bureau",
-        "质量管理体系意识培训与贯标辅导，培养内审员",
-        "QMS awareness training, guidance to adopt GB/T 19001 and internal auditors trained",
-    ),
-}
-
-#: categories due by the quarter their firms' batches are audited in
-CERTIFICATE = frozenset(k for k, c in CATEGORIES.items() if c.owner == "body")
-URGENT = frozenset({"certificate_lapsed", "certificate_expiring", "surveillance_overdue"})
+#: reasons that make a problem urgent (二级 at least), and the one that makes it 一级
+URGENT_REASONS = frozenset(
+    {
+        "certificate_expired",
+        "certificate_suspended",
+        "certificate_withdrawn",
+        "certificate_cancelled",
+        "certificate_expiring",
+        "surveillance_overdue",
+    }
+)
+SINGLE_POINT = "single_point_of_failure"
 
 LEVELS: dict[int, tuple[str, str]] = {
     1: ("一级", "level 1"),
@@ -166,10 +106,7 @@ class Problem:
     owners: tuple[Owner, ...]
     deadline: date
     unscheduled: int  # firms of a certificate problem the schedule does not reach
-
-    @property
-    def label(self) -> Category:
-        return CATEGORIES[self.category]
+    label: Category  # the category's names, owner and measure
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -199,6 +136,7 @@ def bureau_name(prefecture: str) -> str:
 
 def problem_list(
     figures: Sequence[FirmFigures],
+    categories: Mapping[str, Category],
     exposure: Mapping[str, float],
     segment_names: Mapping[str, str],
     leader_names: Mapping[str, str],
@@ -214,7 +152,8 @@ def problem_list(
     level2_quarters: int,
 ) -> list[Problem]:
     """The problems of the chain whose weak-link ``figures`` are given (see the module
-    docstring): ``exposure`` is each firm's chain exposure (the mean over the leaders),
+    docstring) in ``categories`` (planning.toml's ``[categories]``, in the order
+    listed at one level): ``exposure`` is each firm's chain exposure (the mean over the leaders),
     ``quarter_of`` and ``body_of`` each scheduled firm's quarter and body, ``labels`` the
     schedule's quarters. Most urgent first: by level, then exposure."""
     best: dict[str, FirmFigures] = {}
@@ -227,7 +166,7 @@ def problem_list(
     groups: dict[tuple[str, str, str], list[FirmFigures]] = defaultdict(list)
     for f in best.values():
         prefecture = prefecture_key(f.region_code)
-        for key, category in CATEGORIES.items():
+        for key, category in categories.items():
             if any(r in category.reasons for r in f.reasons) or any(
                 (f.uscc, r) in leaders_of for r in category.reasons
             ):
@@ -238,13 +177,13 @@ def problem_list(
 
     found = []
     for (key, segment, prefecture), firms in groups.items():
-        category = CATEGORIES[key]
+        category = categories[key]
         firms.sort(key=lambda f: (-f.score, f.uscc))
         # firms of one segment and place mostly sit side by side: their shares add up
         share = min(1.0, sum(exposure.get(f.uscc, 0.0) for f in firms))
-        if share >= level1_exposure or key == "single_point":
+        if share >= level1_exposure or SINGLE_POINT in category.reasons:
             level = 1
-        elif share >= level2_exposure or key in URGENT:
+        elif share >= level2_exposure or URGENT_REASONS & set(category.reasons):
             level = 2
         else:
             level = 3
@@ -262,7 +201,7 @@ def problem_list(
                 owners += (Owner("bureau", prefecture, bureau_name(prefecture)),)
         else:
             owners = (Owner("bureau", prefecture, bureau_name(prefecture)),)
-        if key in CERTIFICATE:
+        if category.owner == "body":
             scheduled = [quarter_of[f.uscc] for f in firms if f.uscc in quarter_of]
             deadline = quarter_end(max(scheduled)) if scheduled and not unscheduled else target_date
         else:
@@ -282,9 +221,10 @@ def problem_list(
                 owners=owners,
                 deadline=min(deadline, target_date),
                 unscheduled=unscheduled,
+                label=category,
             )
         )
-    order = list(CATEGORIES)
+    order = list(categories)
     found.sort(
         key=lambda p: (
             p.level,

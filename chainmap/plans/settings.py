@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from chainmap.analysis.weak_links import REASONS
 from chainmap.config import Section, layered_toml
 from chainmap.errors import ConfigError, DataError
 from chainmap.ingest.encoding import detect_encoding
 from chainmap.plans.joint import Body
+from chainmap.plans.problems import Category
 from chainmap.records import BodyRow
 
 __all__ = ["Planning", "body_capacities", "load_planning"]
@@ -72,6 +75,32 @@ class Problems(Section):
     summary: int = Field(ge=1, le=20)
 
 
+class ProblemCategory(Section):
+    """A category of the problem list: names, the reasons that give it, owner, measure."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    reasons: tuple[str, ...] = Field(min_length=1)
+    owner: Literal["leader", "body", "bureau"]
+    measure_zh: str = Field(min_length=1)
+    measure_en: str = Field(min_length=1)
+
+    @field_validator("reasons")
+    @classmethod
+    def _known(cls, reasons: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [r for r in reasons if r not in REASONS]
+        if unknown:
+            raise ValueError(
+                f"unknown reasons {', '.join(unknown)}; the reasons are {', '.join(REASONS)}"
+            )
+        return reasons
+
+    def category(self) -> Category:
+        return Category(
+            self.zh, self.en, self.reasons, self.owner, self.measure_zh, self.measure_en
+        )
+
+
 class Planning(Section):
     """Every setting of the joint-certification planner and the plan (see planning.toml)."""
 
@@ -81,6 +110,11 @@ class Planning(Section):
     readiness: Readiness
     targets: Targets
     problems: Problems
+    categories: dict[str, ProblemCategory]
+
+    def problem_categories(self) -> dict[str, Category]:
+        """The problem list's categories, in the order listed at one level."""
+        return {k: c.category() for k, c in self.categories.items()}
 
 
 def load_planning(path: Path | None = None) -> Planning:
