@@ -42,7 +42,8 @@ class AtlasKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AtlasRequest:
-    """Which atlas to draw: ``key`` is a chain id, a USCC or a region-code prefix."""
+    """Which atlas to draw: ``key`` is a chain id, a USCC or a region-code prefix. A chain is
+    drawn as a whole, segment by segment, unless ``firms`` or ``segment`` asks for its firms."""
 
     kind: AtlasKind
     key: str
@@ -51,6 +52,10 @@ class AtlasRequest:
     industry: str | None = None
     depth: int = 3
     cap: int | None = 2000
+    #: a chain atlas: this segment's firms (a segment id) instead of the chain as a whole
+    segment: str | None = None
+    #: a chain atlas: every firm of the chain instead of the chain as a whole
+    firms: bool = False
 
 
 def validate_industry_prefix(raw: str) -> str:
@@ -78,6 +83,7 @@ def atlas_from_store(store: Store, request: AtlasRequest, weights: Weights) -> A
         enterprise_atlas,
         leader_atlas,
         region_atlas,
+        segment_atlas,
     )
 
     if not 1 <= request.depth <= MAX_DEPTH:
@@ -94,7 +100,10 @@ def atlas_from_store(store: Store, request: AtlasRequest, weights: Weights) -> A
     shown = {"lang": lang, "industry": industry, "bodies": bodies, "cap": request.cap}
     if request.kind is AtlasKind.CHAIN:
         graph = to_digraph(store.chain(request.key))
-        return chain_atlas(graph, weak_links(graph, day, weights), day, weights, **shown)
+        figures = weak_links(graph, day, weights)
+        if request.firms or request.segment is not None:
+            return chain_atlas(graph, figures, day, weights, segment=request.segment, **shown)
+        return segment_atlas(graph, figures, day, weights, lang=lang, industry=industry)
     depth = request.depth if request.kind is AtlasKind.LEADER else 1
     graph = to_digraph(store.supplier_tiers(request.key, depth))
     if request.kind is AtlasKind.LEADER:

@@ -75,7 +75,7 @@ def details(atlas: Atlas, node_id: str) -> dict[str, str]:
 def test_chain_atlas_lays_segments_out_in_flow_order_and_marks_what_the_analysis_found(
     store: str,
 ) -> None:
-    atlas = draw(store, AtlasKind.CHAIN, "NEV-T", lang="en")
+    atlas = draw(store, AtlasKind.CHAIN, "NEV-T", lang="en", firms=True)
     nodes = nodes_by_id(atlas)
     firms = {LEADER, TIER1_A, TIER1_B, TIER2, DEALER}
     assert {n for n in nodes if not n.startswith("header:")} == firms
@@ -119,8 +119,50 @@ def test_chain_atlas_lays_segments_out_in_flow_order_and_marks_what_the_analysis
     assert not atlas.aggregated
 
 
+def test_the_chain_as_a_whole_is_its_segments_by_stage_with_their_figures_and_links(
+    store: str,
+) -> None:
+    atlas = draw(store, AtlasKind.CHAIN, "NEV-T")
+    boxes = {n["id"]: n for n in atlas.nodes if n["k"] == "chainsegment"}
+    x = {key.split(":")[1]: box["x"] for key, box in boxes.items()}
+    # upstream, midstream, downstream columns; within midstream in the order goods flow
+    assert x["materials"] < x["cells"] == x["parts"] == x["assembly"] < x["sales"]
+    y = {key.split(":")[1]: box["y"] for key, box in boxes.items()}
+    assert y["cells"] < y["parts"] < y["assembly"]
+    headers = sorted((n for n in atlas.nodes if n["k"] == "header"), key=lambda n: n["x"])
+    assert [h["label"] for h in headers] == ["上游", "中游", "下游"]
+    cells = boxes["segment:cells"]
+    assert cells["label"] == "动力电池\n1 家 · 覆盖 100.0%\n薄弱环节 1"
+    assert boxes["segment:assembly"]["label"].endswith("★ 链主所在环节")
+    fields = dict(zip(atlas.fields["chainsegment"], cells["d"], strict=True))
+    assert fields["企业数"] == "1" and fields["覆盖率"] == "100.0%"
+    assert fields["得分最高"] == "昆山恒达电池有限公司（0.500）"
+    assert fields["该环节企业图谱"] == "chainmap atlas --chain NEV-T --segment cells"
+    # a ring as wide as the segment's highest score; colour stays the coverage band
+    assert [boxes[f"segment:{s}"].get("ring") for s in ("materials", "cells", "parts")] == [
+        5.8,
+        5.0,
+        5.3,
+    ]
+    assert "ring" not in boxes["segment:sales"] and cells["group"] == "cov3"
+    assert boxes["segment:parts"]["group"] == "cov0"  # B's certificate is suspended
+    assert {(e["from"], e["to"], e["d"][0]) for e in atlas.edges} == {
+        ("segment:materials", "segment:cells", "1"),
+        ("segment:cells", "segment:assembly", "1"),
+        ("segment:parts", "segment:assembly", "1"),
+        ("segment:assembly", "segment:sales", "1"),
+    }
+    assert "--firms" in " ".join(atlas.notes)
+    # one segment's firms, one click (or option) away
+    one = draw(store, AtlasKind.CHAIN, "NEV-T", segment="cells")
+    assert {n["id"] for n in one.nodes if n["k"] != "header"} == {TIER1_A}
+    assert one.title == "环节图谱：新能源汽车产业链（测试） · 动力电池（cells）"
+    with pytest.raises(NotFound, match="segment"):
+        draw(store, AtlasKind.CHAIN, "NEV-T", segment="nope")
+
+
 def test_a_firms_details_name_its_certificate_exposure_and_reasons(store: str) -> None:
-    zh = details(draw(store, AtlasKind.CHAIN, "NEV-T"), TIER1_A)
+    zh = details(draw(store, AtlasKind.CHAIN, "NEV-T", firms=True), TIER1_A)
     assert zh["名称"] == "昆山恒达电池有限公司"
     assert zh["统一社会信用代码"] == TIER1_A
     assert zh["地区"] == "320583 江苏省苏州市昆山市"
@@ -131,14 +173,14 @@ def test_a_firms_details_name_its_certificate_exposure_and_reasons(store: str) -
     assert zh["敞口"] == "62.5%"
     assert zh["得分"] == "0.500"
     assert "单点故障" in zh["原因"] and "2026-11-30" in zh["原因"]
-    en = details(draw(store, AtlasKind.CHAIN, "NEV-T", lang="en"), TIER2)
+    en = details(draw(store, AtlasKind.CHAIN, "NEV-T", lang="en", firms=True), TIER2)
     assert en["certificate"] == "—" and en["status"] == "none"
     assert en["exposure"] == "62.5%" and en["score"] == "0.630"
     assert en["reasons"].startswith("Holds no QMS certificate in force")
 
 
 def test_above_the_cap_firms_become_segment_by_region_groups(store: str) -> None:
-    atlas = draw(store, AtlasKind.CHAIN, "NEV-T", cap=4, lang="en")
+    atlas = draw(store, AtlasKind.CHAIN, "NEV-T", cap=4, lang="en", firms=True)
     assert atlas.aggregated
     assert atlas.notes[0].startswith("5 firms exceed the cap of 4: shown as 4 groups")
     nodes = nodes_by_id(atlas)
@@ -158,7 +200,7 @@ def test_above_the_cap_firms_become_segment_by_region_groups(store: str) -> None
 
 
 def test_industry_keeps_matching_firms_and_the_leader(store: str) -> None:
-    atlas = draw(store, AtlasKind.CHAIN, "NEV-T", industry="C38")
+    atlas = draw(store, AtlasKind.CHAIN, "NEV-T", industry="C38", firms=True)
     assert set(nodes_by_id(atlas)) - {n for n in nodes_by_id(atlas) if n.startswith("header")} == {
         LEADER,
         TIER1_A,
@@ -324,7 +366,7 @@ def test_many_links_are_handed_to_the_page_to_stroke(
     from chainmap.visualizations import page
 
     monkeypatch.setattr(page, "DIRECT_LINKS", 2)
-    atlas = draw(store, AtlasKind.CHAIN, "NEV-T")
+    atlas = draw(store, AtlasKind.CHAIN, "NEV-T", firms=True)
     html = render_atlas(atlas)
     data = json.loads(re.search(r'id="atlas-page">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
     edges = json.loads(re.search(r'id="atlas-edges">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
@@ -346,24 +388,34 @@ def test_atlas_command_writes_one_file_and_nothing_else(
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    for flag, key in (
-        ("--chain", "NEV-T"),
-        ("--leader", LEADER),
-        ("--region", "320500"),
-        ("--enterprise", TIER1_B),
+    for name, options in (
+        ("chain", ["--chain", "NEV-T"]),
+        ("firms", ["--chain", "NEV-T", "--firms"]),
+        ("cells", ["--chain", "NEV-T", "--segment", "cells"]),
+        ("leader", ["--leader", LEADER]),
+        ("region", ["--region", "320500"]),
+        ("enterprise", ["--enterprise", TIER1_B]),
     ):
-        out = work / f"{flag[2:]}.html"
+        out = work / f"{name}.html"
         result = runner.invoke(
-            app, ["atlas", flag, key, "--out", str(out), "--store", store, "--as-of", "2026-11-01"]
+            app, ["atlas", *options, "--out", str(out), "--store", store, "--as-of", "2026-11-01"]
         )
         assert result.exit_code == 0, result.output
         assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "chainsegment" in (work / "chain.html").read_text(encoding="utf-8")
+    assert "chainsegment" not in (work / "firms.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in work.iterdir()) == [
+        "cells.html",
         "chain.html",
         "enterprise.html",
+        "firms.html",
         "leader.html",
         "region.html",
     ]
+    refused = runner.invoke(
+        app, ["atlas", "--leader", LEADER, "--firms", "--out", "x.html", "--store", store]
+    )
+    assert refused.exit_code == 2 and "go with --chain" in refused.output
 
 
 def test_atlas_command_errors_leave_the_old_file_alone(store: str, tmp_path: Path) -> None:

@@ -16,11 +16,13 @@ from chainmap.atlases import AtlasKind, write_page
 from chainmap.visualizations import render_atlas
 
 VIEWS = [
-    (AtlasKind.CHAIN, "NEV-T", {}),
+    (AtlasKind.CHAIN, "NEV-T", {}),  # the chain as a whole, segment by segment
+    (AtlasKind.CHAIN, "NEV-T", {"firms": True}),
+    (AtlasKind.CHAIN, "NEV-T", {"segment": "cells"}),
     (AtlasKind.LEADER, LEADER, {"depth": 2}),
     (AtlasKind.REGION, "32", {}),
     (AtlasKind.ENTERPRISE, TIER1_A, {}),
-    (AtlasKind.CHAIN, "NEV-T", {"cap": 4}),  # segment x region groups
+    (AtlasKind.CHAIN, "NEV-T", {"cap": 4, "firms": True}),  # segment x region groups
 ]
 
 
@@ -61,7 +63,7 @@ def test_each_atlas_draws_offline_without_errors(
 def test_hostile_names_show_as_text_in_the_panel_and_search(
     browser: Browser, hostile: str, tmp_path: Path
 ) -> None:
-    browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T"))
+    browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T", firms=True))
     for uscc, name in ((TIER2, XSS), (TIER1_B, SCRIPT)):
         assert browser.run("return window.chainmapAtlas.showNode(arguments[0])", uscc) is True
         shown = browser.run("return document.querySelector('#atlas-detail h2').textContent")
@@ -84,7 +86,7 @@ def test_hostile_names_show_as_text_in_the_panel_and_search(
 def test_pointing_at_a_firm_shows_its_details_beside_the_pointer_as_text(
     browser: Browser, hostile: str, tmp_path: Path
 ) -> None:
-    browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T"))
+    browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T", firms=True))
     assert browser.run("return document.getElementById('atlas-tip').hidden") is True
     spot = browser.run(
         "const n = window.chainmapAtlas.network;"
@@ -116,7 +118,7 @@ def test_a_large_atlas_strokes_its_links_and_still_answers(
     from chainmap.visualizations import page as page_module
 
     monkeypatch.setattr(page_module, "DIRECT_LINKS", 0)
-    out = _page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T")
+    out = _page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T", firms=True)
     page = browser.open(out)
     assert page.console_errors == [] and page.requests == [] and page.alerts == []
     assert browser.run("return window.chainmapAtlas.edges.length") == 0

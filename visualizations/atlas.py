@@ -140,6 +140,10 @@ def coverage_group(coverage: float | None) -> str:
 _WORDS: dict[str, tuple[str, str]] = {
     # titles
     "chain_title": ("强链图谱：{name}（{id}）", "Chain atlas: {name} ({id})"),
+    "segment_title": (
+        "环节图谱：{chain} · {name}（{id}）",
+        "Segment atlas: {chain} · {name} ({id})",
+    ),
     "leader_title": ("链主供应商图谱：{name}", "Leader atlas: {name}"),
     "region_title": ("区域强链图谱：{name}", "Region atlas: {name}"),
     "enterprise_title": ("企业图谱：{name}", "Enterprise atlas: {name}"),
@@ -185,6 +189,46 @@ _WORDS: dict[str, tuple[str, str]] = {
         "the thicker the higher its score.",
     ),
     "no_firms": ("没有符合条件的企业。", "No firm matches."),
+    "layout_segments": (
+        "产业链全景：按上游、中游、下游分列，列内按供货流向排列；每个方框为一个环节"
+        "（企业数、有效证书覆盖率、薄弱环节数），连线为环节间供应关系数。点击环节查看其薄弱企业。",
+        "The chain as a whole: upstream, midstream and downstream columns, segments in the order "
+        "goods flow within each; a box per segment (firms, coverage by certificates in force, "
+        "weak links); links count the supply links between segments. Click a segment for its "
+        "weakest firms.",
+    ),
+    "weak_rule_segments": (
+        "颜色为有效证书覆盖率；红环为含薄弱环节（得分 ≥ {score}）的环节，环越粗最高得分越高。",
+        "Colour is coverage by certificates in force; a red ring marks a segment holding weak "
+        "links (score >= {score}), the thicker the higher the highest score.",
+    ),
+    "open_firms": (
+        "企业级图谱：chainmap atlas --chain {chain} --firms；某一环节的企业：--segment 环节代码。",
+        "Firm-level atlas: chainmap atlas --chain {chain} --firms; one segment's firms: "
+        "--segment SEGMENT.",
+    ),
+    "open_segment": (
+        "chainmap atlas --chain {chain} --segment {segment}",
+        "chainmap atlas --chain {chain} --segment {segment}",
+    ),
+    "loose_firms": ("另有 {n:,} 家企业未分环节。", "{n:,} more firms are in no segment."),
+    "segments_count": ("{n} 个环节", "{n} segments"),
+    "box_firms": ("{firms:,} 家 · 覆盖 {coverage}", "{firms:,} firms · {coverage}"),
+    "box_weak": ("薄弱环节 {weak:,}", "weak links {weak:,}"),
+    "box_leader": ("★ 链主所在环节", "★ leader's segment"),
+    "stage_upstream": ("上游", "upstream"),
+    "stage_midstream": ("中游", "midstream"),
+    "stage_downstream": ("下游", "downstream"),
+    "stage_other": ("其他", "other"),
+    "weak_segment": (
+        "红环：含薄弱环节（越粗最高得分越高）",
+        "red ring: holds weak links (thicker: higher top score)",
+    ),
+    "f_stage": ("阶段", "stage"),
+    "f_exposure_coverage": ("敞口覆盖率", "exposure covered"),
+    "f_single_sourced": ("单一来源采购 / 采购", "single-sourced / purchases"),
+    "f_leaders": ("链主", "leaders"),
+    "f_open": ("该环节企业图谱", "its firms' atlas"),
     # legend
     "leader": ("链主", "chain leader"),
     "weak": ("红环：薄弱环节（越粗得分越高）", "red ring: weak link (thicker: higher score)"),

@@ -196,18 +196,31 @@ def chain_atlas(
     bodies: Mapping[str, str] | None = None,
     industry: str | None = None,
     cap: int | None = NODE_CAP,
+    segment: str | None = None,
 ) -> Atlas:
     """A chain's firms, a column per segment in the order goods flow, leaders marked.
 
     ``figures`` are the chain's weak-link figures (:func:`chainmap.analysis.weak_links`);
     ``industry`` keeps firms whose industry code starts with it (and the leaders); ``cap`` is
-    the number of firms above which segment x region groups are drawn (``None``: never).
+    the number of firms above which segment x region groups are drawn (``None``: never);
+    ``segment`` (a segment id) keeps that segment's firms only.
     """
     w = words(lang)
     chain = graph.graph["chains"][0]
     chain_ids = {c.chain_id for c in graph.graph.get("chains", [])}
     leaders = chain_leaders(graph)
     firms = _keep(graph, industry, leaders)
+    title = w("chain_title", name=chain.name, id=chain.chain_id)
+    if segment is not None:
+        names = {s.segment_id: s.name for s in flow_order(graph, chain_ids)}
+        if segment not in names:
+            raise NotFound(f"segment {segment} not found in chain {chain.chain_id}")
+        firms = [
+            u
+            for u in firms
+            if any(s == segment for c, s in graph.nodes[u].get("segments", ()) if c in chain_ids)
+        ]
+        title = w("segment_title", chain=chain.name, name=names[segment], id=segment)
     segments = flow_order(graph, chain_ids)
     rank = {s.segment_id: i for i, s in enumerate(segments)}
     labels = [s.name for s in segments] + [w("no_segment")]
@@ -226,7 +239,6 @@ def chain_atlas(
         exposure_note=_exposure_note(graph, w, len(leaders) > 1),
     )
     shown = _Shown(w, as_of, weights, bodies or {}, industry, cap)
-    title = w("chain_title", name=chain.name, id=chain.chain_id)
     return _finish(
         shown, "chain", title, graph, firms, view, [w("layout_chain")], "by_segment_region"
     )

@@ -79,6 +79,20 @@ def atlas(
         bool,
         typer.Option("--no-aggregate", help="Draw every firm, however many (may be slow to open)."),
     ] = False,
+    segment: Annotated[
+        str | None,
+        typer.Option(
+            "--segment",
+            help="With --chain: the firms of this segment (its id) instead of the whole chain.",
+            show_default=False,
+        ),
+    ] = None,
+    firms: Annotated[
+        bool,
+        typer.Option(
+            "--firms", help="With --chain: every firm of the chain instead of its segments."
+        ),
+    ] = False,
     weights: WeightsOption = None,
     store: StoreOption = None,
     region_map: Annotated[
@@ -91,9 +105,9 @@ def atlas(
     ] = False,
 ) -> None:
     """Draw a **chain-strengthening atlas** (强链图谱) as one HTML file that opens offline: a
-    chain by segment, a leader's supplier tiers, a region's chains, or one enterprise. Colour is
-    certification state, size is exposure, a red border marks a weak link; point at anything for
-    its details."""
+    chain as a whole, segment by segment (its firms with --firms, one segment's with --segment),
+    a leader's supplier tiers, a region's chains, or one enterprise. Colour is certification
+    state (or coverage), a red ring marks a weak link; point at anything for its details."""
     from chainmap.analysis import load_weights
     from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store, write_page
     from chainmap.visualizations import render_atlas
@@ -114,6 +128,8 @@ def atlas(
             param_hint="--chain / --leader / --region / --enterprise",
         )
     kind, key = given[0]
+    if (segment is not None or firms) and kind is not AtlasKind.CHAIN:
+        raise typer.BadParameter("--segment and --firms go with --chain", param_hint="--segment")
     request = AtlasRequest(
         kind=kind,
         key=key.strip(),
@@ -122,13 +138,16 @@ def atlas(
         industry=industry,
         depth=depth,
         cap=None if no_aggregate else cap,
+        segment=segment.strip() if segment else None,
+        firms=firms,
     )
     settings = get_settings(store=store, weights=weights)
     scores = load_weights(settings.weights)
     with open_store(settings.store) as opened:
         drawn = atlas_from_store(opened, request, scores)
     write_page(render_atlas(drawn), out)
-    grouped = drawn.aggregated and kind is not AtlasKind.REGION  # a region atlas always groups
+    # a region atlas and a chain as a whole always group
+    grouped = drawn.aggregated and any(n.get("k") == "group" for n in drawn.nodes)
     err_console.print(
         f"wrote {out} ({len(drawn.nodes):,} nodes, {len(drawn.edges):,} links"
         + ("; firms grouped above --cap, --no-aggregate draws each" if grouped else "")

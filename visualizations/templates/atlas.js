@@ -221,7 +221,12 @@
       var radius = (node.size || 10) + 1.5 + width / 2;
       ctx.lineWidth = width;
       ctx.beginPath();
-      if (node.shape === "square") {
+      if (node.shape === "box") {  // a segment of the chain as a whole: a frame around it
+        var box = network.getBoundingBox(ringIds[r]);
+        var pad = 2 + width / 2;
+        ctx.rect(box.left - pad, box.top - pad, box.right - box.left + 2 * pad,
+          box.bottom - box.top + 2 * pad);
+      } else if (node.shape === "square") {
         ctx.rect(spot.x - radius, spot.y - radius, 2 * radius, 2 * radius);
       } else {
         ctx.arc(spot.x, spot.y, node.shape === "star" ? radius * 1.15 : radius, 0, 2 * Math.PI);
