@@ -67,7 +67,7 @@ def curve(
     line; each point labelled with its share. Empty without a quarter."""
     if not points:
         return ""
-    width, height, left, top, bottom = 520, 240, 48, 16, 40
+    width, height, left, top, bottom = 520, 250, 48, 26, 40
     plot_w, plot_h = width - left - 16, height - top - bottom
     labels = [start_label, *(label for label, _ in points)]
     values = [start or 0.0, *((v or 0.0) for _, v in points)]
