@@ -49,7 +49,7 @@ def test_the_plan_and_its_charts_read_in_chromium(
     assert isinstance(charts, list) and len(charts) == 4
     assert isinstance(inner, int | float)
     for (left, top, w, h), texts in charts:
-        assert 0 <= left and left + w <= inner  # the chart inside the window
+        assert left >= 0 and left + w <= inner  # the chart inside the window
         assert texts
         for x, y, tw, th, size, text in texts:
             assert size >= 11, text
