@@ -256,11 +256,31 @@ def test_many_bureaus_are_asked_on_one_line() -> None:
             None,
             None,
             date(2027, 12, 31),
+            date(2027, 12, 31),
         )
 
-    leader = Ask("leader", LEADER, "链主", (0,), 0, 2, 0.0, None, None, date(2027, 3, 31))
+    leader = Ask(
+        "leader",
+        LEADER,
+        "链主",
+        (0, 1),
+        0,
+        2,
+        0.0,
+        None,
+        None,
+        date(2027, 12, 31),
+        date(2027, 3, 31),
+    )
     few = [leader, bureau("320500", "苏州市市场监督管理局", 2)]
-    assert len(_ask_lines(few, "zh")) == 2
+    assert _ask_lines(few, "zh") == [
+        "- 链主 链主：牵头解决 2 个问题（涉及 2 家供应商），最早一项 2027-03-31 前、全部 2027-12-31 前完成。",
+        "- 苏州市市场监督管理局：负责 2 个问题（涉及 2 家企业），2027-12-31 前完成。",
+    ]
+    assert _ask_lines(few, "en")[0] == (
+        "- Leader 链主: resolve the problems listed (problems: 2; suppliers: 2) the first by "
+        "2027-03-31, all by 2027-12-31."
+    )
     many = [leader] + [bureau(f"3205{i:02d}", f"第{i}市市场监督管理局", i) for i in range(1, 6)]
     lines = _ask_lines(many, "zh")
     assert len(lines) == 2

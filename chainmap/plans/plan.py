@@ -102,7 +102,8 @@ class Ask:
     audit_days: float
     first: str | None  # first quarter of its audits
     last: str | None
-    deadline: date  # the latest deadline of its problems (or audits)
+    deadline: date  # the latest deadline of its problems; a body's: the end of its last audits
+    first_deadline: date  # the earliest deadline of its problems (or audits)
 
 
 @dataclass(slots=True)
@@ -268,7 +269,7 @@ def _asks(
         labels = sorted(q for _, q in done)
         deadlines = [problems[i].deadline for i in mine]
         if labels:
-            deadlines.append(quarter_end(labels[-1]))
+            deadlines = [quarter_end(labels[0]), quarter_end(labels[-1])]
         firms = (
             sum(len(b.members) for b, _ in done)
             if kind == "body"
@@ -286,6 +287,7 @@ def _asks(
                 first=labels[0] if labels else None,
                 last=labels[-1] if labels else None,
                 deadline=max(deadlines, default=target_date),
+                first_deadline=min(deadlines, default=target_date),
             )
         )
     return found

@@ -60,19 +60,19 @@ _T: dict[str, dict[str, str]] = {
     },
     "firms_of": {"zh": "{names}等 {n} 家企业", "en": "{names} and others, {n} firms"},
     "ask_leader": {
-        "zh": "链主 {name}：牵头解决 {n} 个问题（涉及 {firms} 家供应商），{deadline} 前完成。",
+        "zh": "链主 {name}：牵头解决 {n} 个问题（涉及 {firms} 家供应商），{when}。",
         "en": "Leader {name}: resolve the problems listed (problems: {n}; suppliers: {firms}) "
-        "by {deadline}.",
+        "{when}.",
     },
     "ask_body": {
-        "zh": "认证机构 {name}（{id}）：{first} 至 {last} 审核 {batches} 批 {firms} 家企业，共 {days} "
+        "zh": "认证机构 {name}（{id}）：{period} 审核 {batches} 批 {firms} 家企业，共 {days} "
         "人日，{deadline} 前完成。",
         "en": "Certification body {name} ({id}): audit {batches} batches of {firms} firms, "
-        "{days} audit-days, from {first} to {last}, by {deadline}.",
+        "{days} audit-days, {period}, by {deadline}.",
     },
     "ask_bureau": {
-        "zh": "{name}：负责 {n} 个问题（涉及 {firms} 家企业），{deadline} 前完成。",
-        "en": "{name}: the problems listed (problems: {n}; firms: {firms}) by {deadline}.",
+        "zh": "{name}：负责 {n} 个问题（涉及 {firms} 家企业），{when}。",
+        "en": "{name}: the problems listed (problems: {n}; firms: {firms}) {when}.",
     },
     "ask_bureaus": {
         "zh": "{count} 个地市的市场监督管理局：负责 {n} 个问题（涉及 {firms} 家企业；最多的是 {named} 个），"
@@ -80,6 +80,13 @@ _T: dict[str, dict[str, str]] = {
         "en": "The market regulation bureaus of {count} prefectures: {n} problems ({firms} firms; "
         "most: {named}) by {deadline}; each bureau's problems are in the problem list.",
     },
+    "by_one": {"zh": "{deadline} 前完成", "en": "by {deadline}"},
+    "by_two": {
+        "zh": "最早一项 {first} 前、全部 {deadline} 前完成",
+        "en": "the first by {first}, all by {deadline}",
+    },
+    "from_to": {"zh": "{first} 至 {last}", "en": "from {first} to {last}"},
+    "in_one": {"zh": "{first}", "en": "in {first}"},
     "met": {"zh": "达标", "en": "met"},
     "gap_pp": {"zh": "差 {gap} 个百分点", "en": "{gap} pp short"},
     "gap_n": {"zh": "超出 {gap} 家", "en": "{gap} over"},
@@ -288,16 +295,22 @@ def _problem_sentence(p: Problem, lang: str) -> str:
 
 
 def _ask_sentence(a: Ask, lang: str) -> str:
+    last = a.deadline.isoformat()
+    if a.first_deadline == a.deadline:
+        when = _T["by_one"][lang].format(deadline=last)
+    else:
+        when = _T["by_two"][lang].format(first=a.first_deadline.isoformat(), deadline=last)
     if a.kind == "leader":
         return _T["ask_leader"][lang].format(
-            name=_esc(a.name), n=len(a.problems), firms=a.firms, deadline=a.deadline.isoformat()
+            name=_esc(a.name), n=len(a.problems), firms=a.firms, when=when
         )
     if a.kind == "body":
         return _T["ask_body"][lang].format(
             name=_esc(a.name),
             id=_esc(a.key),
-            first=a.first or "–",
-            last=a.last or "–",
+            period=_T["in_one" if a.first == a.last else "from_to"][lang].format(
+                first=a.first or "–", last=a.last or "–"
+            ),
             batches=a.batches,
             firms=a.firms,
             days=f"{a.audit_days:g}",
@@ -308,7 +321,7 @@ def _ask_sentence(a: Ask, lang: str) -> str:
         name=_esc(name) if lang == "zh" else name,
         n=len(a.problems),
         firms=a.firms,
-        deadline=a.deadline.isoformat(),
+        when=when,
     )
 
 
