@@ -127,7 +127,7 @@ def test_problem_list_names_everything(dataset: Path, tmp_path: Path) -> None:
     assert "分级规则：经由涉及企业的链主采购额合计 ≥10.0% 或属单点依赖为一级" in section
     assert (
         "| 1 | 一级 | 单点依赖 | 动力电池 | 江苏省苏州市（320500） | 昆山恒达电池有限公司 | 62.5% | "
-        "链主培育第二供应商并签订质量协议，对该企业开展质量提升帮扶 | 昆山整车制造股份有限公司 | "
+        "链主培育第二供应商并签订质量协议，对相关企业开展质量提升帮扶 | 昆山整车制造股份有限公司 | "
         "2027-03-31 |" in section
     )
     # names, never bare codes: no segment id, no body id alone, no region code without its name
