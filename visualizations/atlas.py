@@ -226,7 +226,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "f_stage": ("阶段", "stage"),
     "f_exposure_coverage": ("敞口覆盖率", "exposure covered"),
-    "f_single_sourced": ("单一来源采购 / 采购", "single-sourced / purchases"),
     "f_leaders": ("链主", "leaders"),
     "f_open": ("该环节企业图谱", "its firms' atlas"),
     # legend

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 
-from chainmap.analysis import FirmFigures, Weights, chain_leaders, is_weak, segment_view
+from chainmap.analysis import (
+    FirmFigures,
+    Weights,
+    certification,
+    chain_leaders,
+    flow_order,
+    is_weak,
+)
 
 from .atlas import Atlas, Node, Words, coverage_group, gc_paused, words
 from .firms import counted_links, links_among, ring_width
@@ -41,11 +49,77 @@ _FIELDS = [
     "f_coverage",
     "f_exposure_coverage",
     "f_weak",
-    "f_single_sourced",
     "f_leaders",
     "f_top",
     "f_open",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """What a segment's box shows."""
+
+    segment_id: str
+    name: str
+    stage: str | None
+    firms: int
+    certified: int
+    coverage: float | None
+    exposure_coverage: float | None
+    weak_links: int
+
+
+def _figures(
+    graph: nx.DiGraph, figures: Sequence[FirmFigures], as_of: date, weights: Weights
+) -> tuple[list[_Segment], dict[str, list[str]], dict[str, tuple[str, ...]], dict[str, float]]:
+    """The segments with firms, in the order goods flow, with their figures; each segment's
+    firms; each firm's segments; each firm's highest score. One pass over the firms (the
+    per-segment analysis of :func:`chainmap.analysis.segment_view` also counts purchases, which
+    takes seconds at 100,000 firms and is not drawn here). A firm's exposure is the mean of its
+    exposure to each leader, as in ``segment_view``."""
+    chain_ids = {c.chain_id for c in graph.graph.get("chains", [])}
+    leaders = max(1, len(chain_leaders(graph)))
+    exposure: dict[str, float] = defaultdict(float)
+    best: dict[str, float] = {}
+    for f in figures:
+        if f.uscc in graph:
+            exposure[f.uscc] += f.exposure / leaders
+            if f.score > best.get(f.uscc, -1.0):
+                best[f.uscc] = f.score
+    days = weights.thresholds.expiring_days
+    min_score = weights.thresholds.min_score
+    members: dict[str, list[str]] = defaultdict(list)
+    segment_of: dict[str, tuple[str, ...]] = {}
+    protected: dict[str, bool] = {}
+    for uscc, attrs in graph.nodes(data=True):
+        mine = tuple(dict.fromkeys(s for c, s in attrs.get("segments", ()) if c in chain_ids))
+        segment_of[uscc] = mine
+        for segment_id in mine:
+            members[segment_id].append(uscc)
+        if mine:
+            state = certification(attrs.get("certificates", ()), as_of, days).state
+            protected[uscc] = state.protected
+    found: list[_Segment] = []
+    for seg in flow_order(graph, chain_ids):
+        inside = members.get(seg.segment_id, [])
+        if not inside:
+            continue
+        certified = sum(1 for u in inside if protected[u])
+        total = sum(exposure.get(u, 0.0) for u in inside)
+        covered = sum(exposure.get(u, 0.0) for u in inside if protected[u])
+        found.append(
+            _Segment(
+                segment_id=seg.segment_id,
+                name=seg.name,
+                stage=seg.stage,
+                firms=len(inside),
+                certified=certified,
+                coverage=certified / len(inside),
+                exposure_coverage=covered / total if total > 0 else None,
+                weak_links=sum(1 for u in inside if u in best and is_weak(best[u], min_score)),
+            )
+        )
+    return found, members, segment_of, best
 
 
 def _stage(w: Words, stage: str | None) -> str:
@@ -80,17 +154,8 @@ def segment_atlas(
         graph = graph.subgraph(kept)
     firms = list(graph.nodes)
     min_score = weights.thresholds.min_score
-    best: dict[str, float] = {}
-    for f in figures:
-        if f.uscc in graph and f.score > best.get(f.uscc, -1.0):
-            best[f.uscc] = f.score
-    segments = [s for s in segment_view(graph, figures, as_of, weights) if s.firms]
+    segments, members, segment_of, best = _figures(graph, figures, as_of, weights)
     chain_id = chain.chain_id
-    members: dict[str, list[str]] = defaultdict(list)
-    for uscc, attrs in graph.nodes(data=True):
-        for c, s in dict.fromkeys(attrs.get("segments", ())):
-            if c == chain_id:
-                members[s].append(uscc)
 
     columns: list[tuple[str, list[str]]] = []  # (header, segment ids) left to right
     for stage in (*_STAGES, None):
@@ -119,12 +184,16 @@ def segment_atlas(
                     "k": "header",
                 }
             )
-    names = {u: graph.nodes[u].get("name", u) for u in firms}
+    nodes_of = graph.nodes
+
+    def name(uscc: str) -> str:
+        return str(nodes_of[uscc].get("name", uscc))
+
     for s in segments:
         inside = members.get(s.segment_id, [])
         weak = [u for u in inside if u in best and is_weak(best[u], min_score)]
         weak.sort(key=lambda u: (-best[u], u))
-        here = [names[u] for u in inside if u in leaders]
+        here = [name(u) for u in inside if u in leaders]
         lines = [
             s.name,
             w("box_firms", firms=s.firms, coverage=w.percent(s.coverage)),
@@ -152,9 +221,8 @@ def segment_atlas(
                 w.percent(s.coverage),
                 w.percent(s.exposure_coverage),
                 f"{s.weak_links:,}",
-                f"{s.single_sourced:,} / {s.purchases:,}",
                 "、".join(here) or "—",
-                "；".join(f"{names[u]}（{best[u]:.3f}）" for u in weak[:TOP]) or "—",
+                "；".join(f"{name(u)}（{best[u]:.3f}）" for u in weak[:TOP]) or "—",
                 w("open_segment", chain=chain_id, segment=s.segment_id),
             ],
         }
@@ -163,17 +231,24 @@ def segment_atlas(
             node["ring"] = ring_width(best[weak[0]])
         nodes.append(node)
 
-    segment_of: dict[str, list[str]] = {
-        u: [s for c, s in dict.fromkeys(graph.nodes[u].get("segments", ())) if c == chain_id]
-        for u in firms
-    }
     drawn = {s.segment_id for s in segments}
-    links: Counter[tuple[str, str]] = Counter()
-    for supplier, customer in graph.edges():
-        for a in segment_of[supplier]:
+    pairs: Counter[tuple[str, str]] = Counter()
+    for supplier, customers in graph.adj.items():  # the adjacency: an edge view costs more
+        mine = segment_of[supplier]
+        if not mine:
+            continue
+        for customer in customers:
             for b in segment_of[customer]:
-                if a != b and a in drawn and b in drawn:
-                    links[(f"segment:{a}", f"segment:{b}")] += 1
+                for a in mine:
+                    if a != b:
+                        pairs[(a, b)] += 1
+    links: Counter[tuple[str, str]] = Counter(
+        {
+            (f"segment:{a}", f"segment:{b}"): n
+            for (a, b), n in pairs.items()
+            if a in drawn and b in drawn
+        }
+    )
     edges = counted_links(links)
     for edge in edges:
         edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12}
