@@ -153,6 +153,11 @@ def test_the_chain_as_a_whole_is_its_segments_by_stage_with_their_figures_and_li
         ("segment:assembly", "segment:sales", "1"),
     }
     assert "--firms" in " ".join(atlas.notes)
+    # a click on a segment lists its firms, weakest first
+    assert atlas.lists["segment:cells"] == (
+        "该环节企业（按得分，前 1 家，共 1 家）",
+        [["昆山恒达电池有限公司", "即将到期", "0.500"]],
+    )
     # one segment's firms, one click (or option) away
     one = draw(store, AtlasKind.CHAIN, "NEV-T", segment="cells")
     assert {n["id"] for n in one.nodes if n["k"] != "header"} == {TIER1_A}

@@ -130,3 +130,30 @@ def test_a_large_atlas_strokes_its_links_and_still_answers(
     assert browser.ink("#atlas-network canvas") < with_links
     assert browser.run("return window.chainmapAtlas.showNode(arguments[0])", TIER2) is True
     assert browser.run("return document.querySelector('#atlas-detail h2').textContent") == XSS
+
+
+def test_a_segment_clicked_lists_its_firms_as_text(
+    browser: Browser, hostile: str, tmp_path: Path
+) -> None:
+    page = browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T"))
+    assert page.console_errors == []
+    spot = browser.run(
+        "const n = window.chainmapAtlas.network;"
+        "return n.canvasToDOM(n.getPositions(['segment:materials'])['segment:materials']);"
+    )
+    assert isinstance(spot, dict)
+    browser.driver.execute_script(
+        "window.chainmapAtlas.network.body.emitter.emit('click', "
+        "{nodes: ['segment:materials'], edges: [], pointer: {DOM: arguments[0]}});",
+        spot,
+    )
+    rows = browser.run(
+        "return [...document.querySelectorAll('#atlas-detail .firm-list tr')]"
+        ".map(r => [...r.cells].map(c => c.textContent))"
+    )
+    assert rows == [[XSS, "无证书", "0.630"]]
+    heading = browser.run(
+        "return document.querySelector('#atlas-detail .firm-list h3').textContent"
+    )
+    assert heading == "该环节企业（按得分，前 1 家，共 1 家）"
+    assert browser.run("return document.querySelectorAll('#atlas-detail img').length") == 0

@@ -65,6 +65,9 @@ class Atlas:
     table: CoverageTable | None = None
     #: True when firms are shown as segment x region groups
     aggregated: bool = False
+    #: per node id, rows of a list the side panel shows when the node is clicked (a segment's
+    #: firms: name, certificate state, score), with the heading of that list
+    lists: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)
 
 
 #: fill and border colour of each certification state (and of group coverage bands)
@@ -227,6 +230,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "f_stage": ("阶段", "stage"),
     "f_exposure_coverage": ("敞口覆盖率", "exposure covered"),
     "f_leaders": ("链主", "leaders"),
+    "segment_firms": (
+        "该环节企业（按得分，前 {shown:,} 家，共 {firms:,} 家）",
+        "Its firms (by score, {shown:,} of {firms:,})",
+    ),
     "f_open": ("该环节企业图谱", "its firms' atlas"),
     # legend
     "leader": ("链主", "chain leader"),

@@ -37,8 +37,9 @@ BOX_WIDTH = 12 * FONT
 PITCH = 16 * FONT
 ROW = 8 * FONT
 PER_COLUMN = 6
-#: the weakest firms a segment's details list
+#: the weakest firms a segment's details list, and the firms its list shows when clicked
 TOP = 8
+LISTED = 100
 
 _STAGES = ("upstream", "midstream", "downstream")
 _FIELDS = [
@@ -71,9 +72,16 @@ class _Segment:
 
 def _figures(
     graph: nx.DiGraph, figures: Sequence[FirmFigures], as_of: date, weights: Weights
-) -> tuple[list[_Segment], dict[str, list[str]], dict[str, tuple[str, ...]], dict[str, float]]:
+) -> tuple[
+    list[_Segment],
+    dict[str, list[str]],
+    dict[str, tuple[str, ...]],
+    dict[str, float],
+    dict[str, str],
+]:
     """The segments with firms, in the order goods flow, with their figures; each segment's
-    firms; each firm's segments; each firm's highest score. One pass over the firms (the
+    firms; each firm's segments; each firm's highest score; each firm's certificate state. One
+    pass over the firms (the
     per-segment analysis of :func:`chainmap.analysis.segment_view` also counts purchases, which
     takes seconds at 100,000 firms and is not drawn here). A firm's exposure is the mean of its
     exposure to each leader, as in ``segment_view``."""
@@ -91,6 +99,7 @@ def _figures(
     members: dict[str, list[str]] = defaultdict(list)
     segment_of: dict[str, tuple[str, ...]] = {}
     protected: dict[str, bool] = {}
+    states: dict[str, str] = {}
     for uscc, attrs in graph.nodes(data=True):
         mine = tuple(dict.fromkeys(s for c, s in attrs.get("segments", ()) if c in chain_ids))
         segment_of[uscc] = mine
@@ -99,6 +108,7 @@ def _figures(
         if mine:
             state = certification(attrs.get("certificates", ()), as_of, days).state
             protected[uscc] = state.protected
+            states[uscc] = state.value
     found: list[_Segment] = []
     for seg in flow_order(graph, chain_ids):
         inside = members.get(seg.segment_id, [])
@@ -119,7 +129,7 @@ def _figures(
                 weak_links=sum(1 for u in inside if u in best and is_weak(best[u], min_score)),
             )
         )
-    return found, members, segment_of, best
+    return found, members, segment_of, best, states
 
 
 def _stage(w: Words, stage: str | None) -> str:
@@ -154,7 +164,8 @@ def segment_atlas(
         graph = graph.subgraph(kept)
     firms = list(graph.nodes)
     min_score = weights.thresholds.min_score
-    segments, members, segment_of, best = _figures(graph, figures, as_of, weights)
+    segments, members, segment_of, best, states = _figures(graph, figures, as_of, weights)
+    lists: dict[str, tuple[str, list[list[str]]]] = {}
     chain_id = chain.chain_id
 
     columns: list[tuple[str, list[str]]] = []  # (header, segment ids) left to right
@@ -227,6 +238,18 @@ def segment_atlas(
             ],
         }
         node["full"] = s.name  # the heading of its details, not the whole label
+        listed = sorted(inside, key=lambda u: (-best.get(u, 0.0), u))[:LISTED]
+        lists[node["id"]] = (
+            w("segment_firms", shown=len(listed), firms=len(inside)),
+            [
+                [
+                    name(u),
+                    w.state(states[u]),
+                    f"{best[u]:.3f}" if u in best else "—",
+                ]
+                for u in listed
+            ],
+        )
         if weak:
             node["ring"] = ring_width(best[weak[0]])
         nodes.append(node)
@@ -284,4 +307,5 @@ def segment_atlas(
         ],
         notes=notes,
         aggregated=True,
+        lists=lists,
     )

@@ -271,6 +271,7 @@ def render_atlas(atlas: Atlas) -> str:
         "nodes": node_details,
         "words": {"found": text["found"]},
         "minLabel": MIN_LABEL_PX,
+        "lists": atlas.lists,
     }
     if direct:
         data["lines"] = _lines(atlas.nodes, atlas.edges)

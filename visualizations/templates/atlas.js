@@ -242,9 +242,32 @@
   ["blurNode", "blurEdge", "dragStart", "zoom"].forEach(function (name) {
     network.on(name, hideTip);
   });
+  // A clicked node with a list (a segment of the chain as a whole): its firms below its details.
+  function showList(id) {
+    var list = page.lists && page.lists[id];
+    if (!list) {
+      return false;
+    }
+    var section = element("section");
+    section.className = "firm-list";
+    section.appendChild(element("h3", list[0]));
+    var table = element("table");
+    var body = element("tbody");
+    list[1].forEach(function (row) {
+      var tr = element("tr");
+      row.forEach(function (cell) { tr.appendChild(element("td", cell)); });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    section.appendChild(table);
+    detail.appendChild(section);
+    return true;
+  }
+
   network.on("click", function (event) {
     if (event.nodes.length) {
       showNode(event.nodes[0]);
+      showList(event.nodes[0]);
     } else if (event.edges.length) {
       showEdge(event.edges[0]);
     }
@@ -334,7 +357,8 @@
 
   // for tests and for people driving the page from the console
   window.chainmapAtlas = {
-    network: network, nodes: nodes, edges: edges, showNode: showNode, hideTip: hideTip,
+    network: network, nodes: nodes, edges: edges, showNode: showNode, showList: showList,
+    hideTip: hideTip,
     labels: labelBoxes
   };
 }());
