@@ -9,6 +9,7 @@ chain's firms the firm-level chain atlas (``--firms``).
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -238,7 +239,7 @@ def segment_atlas(
             ],
         }
         node["full"] = s.name  # the heading of its details, not the whole label
-        listed = sorted(inside, key=lambda u: (-best.get(u, 0.0), u))[:LISTED]
+        listed = heapq.nsmallest(LISTED, inside, key=lambda u: (-best.get(u, 0.0), u))
         lists[node["id"]] = (
             w("segment_firms", shown=len(listed), firms=len(inside)),
             [
