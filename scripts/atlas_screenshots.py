@@ -1,9 +1,10 @@
 """Screenshots of each kind of atlas for the README, drawn from the demo's sample data.
 
-    python scripts/atlas_screenshots.py            # writes docs/atlas-{chain,leader,region,enterprise}.png
+    python scripts/atlas_screenshots.py  # docs/atlas-{chain,chain-firms,leader,region,enterprise}.png
 
 Generates the demo dataset (2,000 firms, 5 chains, seed 1) into a temporary store, draws the first
-chain's atlas, its first leader's supplier tiers, the atlas of that chain's province and one of
+chain's atlas (as a whole, with its weakest firm's segment shown, and firm by firm), its first
+leader's supplier tiers, the atlas of that chain's province and one of
 the leader's suppliers, judged on the samples' reference date, opens each in headless Chromium
 (Debian's chromium and chromedriver; Chinese needs a CJK font such as Debian's fonts-noto-cjk)
 with the details of a weak link, or of the firm, shown in the side panel, and saves the window.
@@ -48,8 +49,16 @@ def main() -> None:
                 graph.predecessors(leader),
                 key=lambda u: (min(graph.in_degree(u), 3), len(graph.nodes[u]["certificates"]), u),
             )
+            weakest_segment = "segment:" + graph.nodes[weakest]["segments"][0][1]
             views = {
-                "chain": (AtlasRequest(AtlasKind.CHAIN, chain.chain_id, REFERENCE_DATE), weakest),
+                "chain": (
+                    AtlasRequest(AtlasKind.CHAIN, chain.chain_id, REFERENCE_DATE),
+                    weakest_segment,
+                ),
+                "chain-firms": (
+                    AtlasRequest(AtlasKind.CHAIN, chain.chain_id, REFERENCE_DATE, firms=True),
+                    weakest,
+                ),
                 "leader": (AtlasRequest(AtlasKind.LEADER, leader, REFERENCE_DATE), weakest),
                 "region": (
                     AtlasRequest(AtlasKind.REGION, (chain.region_code or "32")[:2], REFERENCE_DATE),
