@@ -80,6 +80,7 @@ def main() -> None:
                     raise SystemExit(f"{name}: {page.console_errors} {page.requests}")
                 if shown is not None:
                     browser.run("window.chainmapAtlas.showNode(arguments[0])", shown)
+                    browser.run("window.chainmapAtlas.showList(arguments[0])", shown)
                     browser.run("window.chainmapAtlas.network.selectNodes([arguments[0]])", shown)
                 browser.screenshot(DOCS / f"atlas-{name}.png")
                 print(f"wrote docs/atlas-{name}.png")
