@@ -157,3 +157,31 @@ def test_a_segment_clicked_lists_its_firms_as_text(
     )
     assert heading == "该环节企业（按得分，前 1 家，共 1 家）"
     assert browser.run("return document.querySelectorAll('#atlas-detail img').length") == 0
+
+
+def test_a_weak_link_keeps_its_certificate_colour_inside_a_red_ring(
+    browser: Browser, hostile: str, tmp_path: Path
+) -> None:
+    browser.open(_page(hostile, tmp_path, AtlasKind.CHAIN, "NEV-T", firms=True))
+    # TIER1_B: a weak link (score 0.553) whose certificate is suspended (orange #fb8c00)
+    colours = browser.run(
+        """
+        const n = window.chainmapAtlas.network, id = arguments[0];
+        const node = window.chainmapAtlas.nodes.get(id);
+        const centre = n.getPositions([id])[id];
+        const ring = {x: centre.x + node.size + 1.5 + node.ring / 2, y: centre.y};
+        const canvas = document.querySelector('#atlas-network canvas');
+        const ratio = canvas.width / canvas.clientWidth;
+        const ctx = canvas.getContext('2d');
+        return [centre, ring].map(p => {
+          const at = n.canvasToDOM(p);
+          return Array.from(ctx.getImageData(
+            Math.round(at.x * ratio), Math.round(at.y * ratio), 1, 1).data.slice(0, 3));
+        });
+        """,
+        TIER1_B,
+    )
+    assert isinstance(colours, list)
+    inside, ring = colours
+    assert abs(inside[0] - 0xFB) < 12 and abs(inside[1] - 0x8C) < 12 and inside[2] < 30
+    assert ring[0] > 180 and ring[1] < 60 and ring[2] < 60  # the ring's red
