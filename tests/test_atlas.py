@@ -158,6 +158,13 @@ def test_the_chain_as_a_whole_is_its_segments_by_stage_with_their_figures_and_li
         "该环节企业（按得分，前 1 家，共 1 家）",
         [["昆山恒达电池有限公司", "即将到期", "0.500"]],
     )
+    # an industry keeps its firms' segments (and the leader's)
+    c38 = draw(store, AtlasKind.CHAIN, "NEV-T", industry="C38")
+    assert {n["id"] for n in c38.nodes if n["k"] == "chainsegment"} == {
+        "segment:cells",
+        "segment:assembly",
+    }
+    assert "行业：C38" in c38.subtitle
     # one segment's firms, one click (or option) away
     one = draw(store, AtlasKind.CHAIN, "NEV-T", segment="cells")
     assert {n["id"] for n in one.nodes if n["k"] != "header"} == {TIER1_A}

@@ -40,6 +40,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         region = (chain.region_code or "32")[:4]
         requests = {
             "chain": AtlasRequest(AtlasKind.CHAIN, chain.chain_id, REFERENCE_DATE),
+            "chain-en": AtlasRequest(AtlasKind.CHAIN, chain.chain_id, REFERENCE_DATE, lang="en"),
             "firms": AtlasRequest(AtlasKind.CHAIN, chain.chain_id, REFERENCE_DATE, firms=True),
             "leader": AtlasRequest(AtlasKind.LEADER, leader, REFERENCE_DATE),
             "leader-1": AtlasRequest(AtlasKind.LEADER, leader, REFERENCE_DATE, depth=1),
@@ -70,7 +71,9 @@ def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("kind", ["chain", "firms", "leader", "leader-1", "region", "enterprise"])
+@pytest.mark.parametrize(
+    "kind", ["chain", "chain-en", "firms", "leader", "leader-1", "region", "enterprise"]
+)
 def test_labels_at_rest_are_inside_readable_and_apart(
     sized: Browser, pages: dict[str, Path], kind: str, width: int
 ) -> None:
