@@ -194,11 +194,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_firms": ("没有符合条件的企业。", "No firm matches."),
     "layout_segments": (
         "产业链全景：按上游、中游、下游分列，列内按供货流向排列；每个方框为一个环节"
-        "（企业数、有效证书覆盖率、薄弱环节数），连线为环节间供应关系数。点击环节查看其薄弱企业。",
+        "（企业数、有效证书覆盖率、薄弱环节数），连线为环节间供应关系数。点击环节列出其企业。",
         "The chain as a whole: upstream, midstream and downstream columns, segments in the order "
         "goods flow within each; a box per segment (firms, coverage by certificates in force, "
-        "weak links); links count the supply links between segments. Click a segment for its "
-        "weakest firms.",
+        "weak links); links count the supply links between segments. Click a segment to list "
+        "its firms.",
     ),
     "weak_rule_segments": (
         "颜色为有效证书覆盖率；红环为含薄弱环节（得分 ≥ {score}）的环节，环越粗最高得分越高。",
