@@ -90,8 +90,10 @@ def run_demo(
 
     Only the demo's own files in ``out`` are replaced: ``data/``, ``chainmap.db`` (with its WAL
     files), ``weak-links/`` (one CSV per chain, UTF-8 with BOM for Excel), ``plans/`` (each
-    chain's one-chain-one-policy plan in Chinese and English, Markdown), ``atlases/`` (each
-    chain's atlas and each of its leaders' supplier-tier atlases, HTML pages that open offline),
+    chain's one-chain-one-policy plan in Chinese and English, Markdown and HTML, and as JSON),
+    ``atlases/`` (each chain's atlas, segment by segment, and firm by firm, ``ID.firms.html``, each
+    of its leaders' supplier-tier atlases, and the map of
+    the first chain's province, ``map-PP.html``: HTML pages that open offline),
     ``台账示例.xlsx`` (the same data as a bureau's ledger workbook, which ``chainmap import`` takes
     as it is), ``模板.xlsx`` (the template a bureau fills in) and ``summary.json``.
 
@@ -105,10 +107,12 @@ def run_demo(
     from chainmap.ingest.template import write_template
     from chainmap.plans import body_capacities, load_measures, load_planning
     from chainmap.plans.plan import plan_for
-    from chainmap.plans.render import render_markdown
-    from chainmap.reports import WEAK_LINKS, figures_rows
+    from chainmap.plans.render import render_html, render_markdown
+    from chainmap.regionmap import region_map_from_store
+    from chainmap.reports import WEAK_LINKS, figures_rows, json_text
     from chainmap.samples.ledger import write_ledger_workbook
-    from chainmap.visualizations import chain_atlas, render_atlas
+    from chainmap.visualizations import chain_atlas, render_atlas, segment_atlas
+    from chainmap.visualizations.map import render_map
 
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
@@ -164,12 +168,21 @@ def run_demo(
                 (plan_dir / f"{chain.chain_id}.{lang}.md").write_text(
                     render_markdown(plan, measures, lang), encoding="utf-8"
                 )
+                (plan_dir / f"{chain.chain_id}.{lang}.html").write_text(
+                    render_html(plan, measures, lang), encoding="utf-8"
+                )
+            (plan_dir / f"{chain.chain_id}.json").write_text(
+                json_text(plan.as_dict()), encoding="utf-8"
+            )
             if first is None and graph.graph["leaders"]:
                 leader = graph.graph["leaders"][0]
                 region = chain.region_code or graph.nodes[leader]["region_code"]
                 first = (region[:2], leader, graph.nodes[leader]["name"])
-            atlas = chain_atlas(graph, figures, as_of, weights, bodies=bodies)
+            # the chain as a whole, segment by segment, and firm by firm
+            atlas = segment_atlas(graph, figures, as_of, weights)
             write_page(render_atlas(atlas), atlas_dir / f"{chain.chain_id}.html")
+            atlas = chain_atlas(graph, figures, as_of, weights, bodies=bodies)
+            write_page(render_atlas(atlas), atlas_dir / f"{chain.chain_id}.firms.html")
             for leader in graph.graph["leaders"]:
                 request = AtlasRequest(AtlasKind.LEADER, leader, as_of)
                 page = render_atlas(atlas_from_store(store, request, weights))
@@ -186,6 +199,9 @@ def run_demo(
                     len(weak),
                 )
             )
+        if first is not None:  # the map of the first chain's province, prefecture by prefecture
+            drawn = region_map_from_store(store, first[0], as_of, weights)
+            write_page(render_map(drawn), atlas_dir / f"map-{first[0]}.html")
         counts = store.stats()
         people = _make_accounts(store, first)
 

@@ -144,14 +144,41 @@ def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
             )
             assert listed.exit_code == 0, listed.output
             assert written == listed.stdout
+            # the same plan as HTML, and as JSON (one, whatever the language)
+            for format, name in (("html", f"{lang}.html"), ("json", "json")):
+                written = (out / "plans" / f"{chain['chain_id']}.{name}").read_text("utf-8")
+                listed = runner.invoke(
+                    app,
+                    [
+                        "plan",
+                        "--chain",
+                        chain["chain_id"],
+                        "--lang",
+                        lang,
+                        "--format",
+                        format,
+                        "--store",
+                        f"sqlite:///{out / 'chainmap.db'}",
+                    ],
+                )
+                assert listed.exit_code == 0, listed.output
+                assert written == listed.stdout, (chain["chain_id"], format)
     # and each chain's atlas and its leaders' atlases, as `chainmap atlas` draws them
     store = f"sqlite:///{out / 'chainmap.db'}"
     expected = []
     with open_store(store) as opened:
         for chain in summary["chains"]:
+            # the chain as a whole (the command's default), and firm by firm
             expected.append((f"{chain['chain_id']}.html", ["--chain", chain["chain_id"]]))
+            expected.append(
+                (f"{chain['chain_id']}.firms.html", ["--chain", chain["chain_id"], "--firms"])
+            )
             for leader in to_digraph(opened.chain(chain["chain_id"])).graph["leaders"]:
                 expected.append((f"{chain['chain_id']}.leader-{leader}.html", ["--leader", leader]))
+    maps = sorted(p.name for p in (out / "atlases").glob("map-*.html"))
+    assert len(maps) == 1  # the first chain's province
+    province = maps[0].removeprefix("map-").removesuffix(".html")
+    expected.append((maps[0], ["--map", "--region", province]))
     assert sorted(p.name for p in (out / "atlases").iterdir()) == sorted(n for n, _ in expected)
     for name, args in expected:
         drawn = tmp_path / "drawn.html"

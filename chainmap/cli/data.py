@@ -398,10 +398,14 @@ def demo(
         )
     console.print(table)
     console.print(f"  weak links: {result.weak_links_dir} (one CSV per chain)")
-    console.print(f"  plans: {result.plans_dir} (一链一策, Chinese and English, per chain)")
     console.print(
-        f"  atlases: {result.atlases_dir} (强链图谱 of each chain and each leader's suppliers; "
-        "open in a browser)"
+        f"  plans: {result.plans_dir} (一链一策 per chain: Chinese and English, Markdown and "
+        "HTML; JSON)"
+    )
+    console.print(
+        f"  atlases: {result.atlases_dir} (强链图谱 of each chain by segment, and firm by firm in "
+        "*.firms.html, of each leader's suppliers, and map-*.html, the first chain's province by "
+        "prefecture; open in a browser)"
     )
     console.print(
         f"  workbooks: {result.ledger_path} (the same data as a bureau's ledger: "
