@@ -26,7 +26,7 @@ from chainmap.rules import region_name
 from chainmap.store import Store
 
 from ..cache import Results
-from ..computed import cached_bytes, chain_figures
+from ..computed import cached_bytes, chain_analysis, chain_figures
 from ..deps import (
     AtlasesCaller,
     PlanChain,
@@ -259,3 +259,49 @@ def region_atlas(
     if region_name(code) is None:  # no such region (GB/T 2260, 2023 table or retired)
         raise missing("region", code)
     return _page(caller, store, results, settings, weights, AtlasKind.REGION, code, options)
+
+
+@router.get(
+    "/atlases/map/{code}",
+    summary="A region's map: its prefectures, or a prefecture's counties, by coverage",
+    **_PAGE,
+)
+def region_map_page(
+    code: Annotated[
+        str, Path(pattern=r"^\d{2}(\d{2})?$", description="a province or a prefecture")
+    ],
+    caller: AtlasesCaller,
+    store: StoreDep,
+    results: ResultsDep,
+    weights: WeightsDep,
+    options: Options,
+) -> Response:
+    """The page ``chainmap atlas --map --region CODE`` writes, over the chains' analyses the
+    server keeps: who may draw a region's atlas may draw its map (:func:`may_draw`)."""
+    from chainmap.analysis import is_weak
+    from chainmap.regionmap import map_firms, region_map
+    from chainmap.visualizations.map import render_map
+
+    if region_name(code) is None:
+        raise missing("region", code)
+    if not may_draw(caller, AtlasKind.REGION, code):
+        raise missing("atlas", f"map {code}")
+    day = options.as_of or date.today()
+
+    def build() -> bytes:
+        rows = []
+        for chain in store.chains():
+            graph, figures = chain_analysis(results, store, chain.chain_id, day, weights)
+            floor = weights.thresholds.min_score
+            weak = {f.uscc for f in figures if is_weak(f.score, floor)}
+            rows += [
+                r
+                for r in map_firms(graph, weak, day, weights.thresholds.expiring_days)
+                if r.region_code.startswith(code)
+            ]
+        page: str = render_map(region_map(rows, code, day), lang=options.lang.value)
+        return page.encode("utf-8")
+
+    return cached_bytes(
+        results, store, ("map", code, day, weights, options.lang), build, "text/html"
+    )
