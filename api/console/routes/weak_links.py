@@ -165,13 +165,21 @@ def regions(
     day: AsOf,
     query: Query_,
     format: Export = None,
+    map_code: Annotated[str | None, Query(alias="map", pattern=r"^(\d{2}|\d{4})?$")] = None,
 ) -> Response:
-    """The caller's regions: their chains, coverage by prefecture and county, and the weak
-    links of every chain within them (regulators; admins over every region)."""
+    """The caller's regions: their chains, the map of a region (the API's region map, for the
+    regions it may draw: a regulator's provinces and prefectures, an admin's provinces with
+    firms), coverage by prefecture and county, and the weak links of every chain within them
+    (regulators; admins over every region)."""
     found = visible_weak_links(
         caller, store, settings, results, bounds, weights, day, wanted=query.wanted
     )
     view = regions_view(caller, store, results, bounds, weights, day)
+    if view.regions is None:
+        maps = sorted({a.code[:2] for a in view.prefectures if a.firms and a.code[:2].isdigit()})
+    else:
+        maps = [r for r in view.regions if len(r) in (2, 4)]
+    shown_map = map_code if map_code in maps else (maps[0] if maps else None)
     return _shown(
         request,
         session,
@@ -182,7 +190,7 @@ def regions(
         query,
         format,
         "regions.html",
-        {"view": view, "day": day},
+        {"view": view, "day": day, "maps": maps, "shown_map": shown_map},
         with_chain=True,
         file=("weak_table.file.regions", {}),
     )
