@@ -90,3 +90,26 @@ def browser() -> Iterator[Browser]:
         pytest.skip(problem)
     with Browser() as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's ``soffice``, with poppler's ``pdfinfo`` and ``pdftotext`` to read what it
+    writes; ``bash scripts/test`` installs them when it can.
+
+    Without them the LibreOffice tests are skipped, except in CI (``CI=true``), where they fail.
+    """
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    missing = [
+        n
+        for n, p in (("soffice", found), *((t, shutil.which(t)) for t in ("pdfinfo", "pdftotext")))
+        if not p
+    ]
+    if missing or found is None:
+        problem = f"not installed: {', '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return found
