@@ -85,3 +85,10 @@ class PlanFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
+    docx = "docx"  # Word, for circulating; written to a file
+    xlsx = "xlsx"  # the problem list, batches and schedule as a workbook; written to a file
+
+    @property
+    def binary(self) -> bool:
+        """Whether the plan in this format is a file (not text for a terminal)."""
+        return self in (PlanFormat.docx, PlanFormat.xlsx)

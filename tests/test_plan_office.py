@@ -9,14 +9,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from api_world import L1, L2, TREE, World
+from api_world import world as world  # the fixture
 from openpyxl import load_workbook
 from sample_chain import write_dataset
 from test_plan_decision import plan_of
+from typer.testing import CliRunner
 
+from chainmap.cli import app
+from chainmap.ingest.load import import_datasets
 from chainmap.plans import load_measures
 from chainmap.plans.joint import Batch
-from chainmap.plans.office import plan_docx, plan_xlsx
+from chainmap.plans.office import DOCX_MEDIA, XLSX_MEDIA, plan_docx, plan_xlsx
 from chainmap.plans.plan import ChainPlan
+from chainmap.store import open_store
 
 TRAP = '=HYPERLINK("x","y")'
 
@@ -148,3 +154,45 @@ def test_libreoffice_converts_the_xlsx_to_pdf(pdfs: Path, plan: ChainPlan) -> No
     firm = plan.batches[-1].members[-1]
     assert firm.uscc in text and firm.name in text
     assert "'" + TRAP in text  # shown as text, not run as a formula
+
+
+def test_the_plan_command_writes_docx_and_xlsx_to_a_file_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    import_datasets([write_dataset(tmp_path / "data")], lambda: open_store(url, create=True))
+    args = ["plan", "--chain", "NEV-T", "--store", url, "--as-of", "2026-11-01"]
+    runner = CliRunner()
+    refused = runner.invoke(app, [*args, "--format", "docx"])
+    assert refused.exit_code == 2 and "--out" in refused.output
+    for format in ("docx", "xlsx"):
+        out = tmp_path / f"plan.{format}"
+        written = runner.invoke(app, [*args, "--format", format, "--out", str(out)])
+        assert written.exit_code == 0, written.output
+        again = tmp_path / f"again.{format}"
+        runner.invoke(app, [*args, "--format", format, "--out", str(again)])
+        assert out.read_bytes() == again.read_bytes()  # same data and day, same bytes
+    assert load_workbook(tmp_path / "plan.xlsx").sheetnames == ["问题清单", "联合认证批次", "进度"]
+
+
+def test_the_api_serves_docx_and_xlsx_as_attachments(world: World) -> None:
+    from docx import Document
+
+    answer = world.get("leader1", "/chains/C1/plan", format="docx", lang="zh")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == DOCX_MEDIA
+    assert answer.headers["content-disposition"].startswith('attachment; filename="C1.zh.')
+    assert answer.headers["content-disposition"].endswith('.docx"')
+    text = "".join(
+        c.text for t in Document(io.BytesIO(answer.content)).tables for r in t.rows for c in r.cells
+    )
+    assert L2 not in text  # a leader's plan is about its tree only
+    again = world.get("leader1", "/chains/C1/plan", format="docx", lang="zh")
+    assert again.content == answer.content
+    book = world.get("leader1", "/chains/C1/plan", format="xlsx", lang="en")
+    assert book.headers["content-type"] == XLSX_MEDIA
+    assert book.headers["content-disposition"].endswith('.xlsx"')
+    sheets = load_workbook(io.BytesIO(book.content))
+    assert sheets.sheetnames == ["Problems", "Batches", "Schedule"]
+    rows = list(sheets["Batches"].iter_rows(values_only=True))
+    column = rows[0].index("USCC")
+    firms = {r[column] for r in rows[1:]}
+    assert firms and firms <= TREE[L1]

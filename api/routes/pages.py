@@ -7,6 +7,7 @@ atlas of a region within its own; a leader its own supplier tiers."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from chainmap.atlases import AtlasKind, AtlasRequest, atlas_from_store
 from chainmap.config import Settings
 from chainmap.enums import Lang, PlanFormat
 from chainmap.plans import body_capacities, load_measures, load_planning
+from chainmap.plans.office import DOCX_MEDIA, XLSX_MEDIA, plan_docx, plan_xlsx
 from chainmap.plans.plan import plan_for
 from chainmap.plans.render import render_html, render_markdown
 from chainmap.reports import batch_rows, json_text
@@ -82,13 +84,25 @@ _PLAN_MEDIA = {
     PlanFormat.json: "application/json",
     PlanFormat.md: "text/markdown",
     PlanFormat.html: "text/html",
+    PlanFormat.docx: DOCX_MEDIA,
+    PlanFormat.xlsx: XLSX_MEDIA,
 }
 
 
 @router.get(
     "/chains/{chain_id}/plan",
     summary="The chain's one-chain-one-policy plan (一链一策)",
-    responses={200: {"content": {"application/json": {}, "text/markdown": {}, "text/html": {}}}},
+    responses={
+        200: {
+            "content": {
+                "application/json": {},
+                "text/markdown": {},
+                "text/html": {},
+                DOCX_MEDIA: {},
+                XLSX_MEDIA: {},
+            }
+        }
+    },
 )
 def plan(
     caller: PlansCaller,
@@ -99,7 +113,8 @@ def plan(
     weights: WeightsDep,
     day: AsOf,
     format: Annotated[
-        PlanFormat, Query(description="json, md (Markdown) or html")
+        PlanFormat,
+        Query(description="json, md (Markdown), html, docx (Word) or xlsx (a workbook)"),
     ] = PlanFormat.json,
     lang: Annotated[Lang, Query()] = Lang.zh,
 ) -> Response:
@@ -112,11 +127,20 @@ def plan(
             return json_text(built.as_dict()).encode("utf-8")
         if format is PlanFormat.md:
             return render_markdown(built, measures, lang.value).encode("utf-8")
+        if format is PlanFormat.docx:
+            return plan_docx(built, measures, lang.value)
+        if format is PlanFormat.xlsx:
+            return plan_xlsx(built, measures, lang.value)
         return render_html(built, measures, lang.value).encode("utf-8")
 
     bounds = (caller.role, caller.regions, caller.enterprise, asked.reach)
     key = ("plan", bounds, asked.chain.chain_id, day, weights, format, lang)
-    return cached_bytes(results, store, key, build, _PLAN_MEDIA[format])
+    response = cached_bytes(results, store, key, build, _PLAN_MEDIA[format])
+    if format.binary:  # a file to save: named for the chain, the language and the day
+        chain = re.sub(r"[^A-Za-z0-9_-]", "_", asked.chain.chain_id)
+        name = f"{chain}.{lang.value}.{day.isoformat()}.{format.value}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @router.get("/chains/{chain_id}/batches", summary="Joint-certification batches (联合认证)")

@@ -113,9 +113,10 @@ def plan(
     chain: ChainOption,
     as_of: AsOfOption = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the plan.")] = Lang.zh,
-    format: Annotated[PlanFormat, typer.Option("--format", help="md, html or json.")] = (
-        PlanFormat.md
-    ),
+    format: Annotated[
+        PlanFormat,
+        typer.Option("--format", help="md, html, json, or docx and xlsx (these need --out)."),
+    ] = PlanFormat.md,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Write the plan to this file.", show_default=False),
@@ -140,6 +141,11 @@ def plan(
     from chainmap.plans.render import render_html, render_markdown
     from chainmap.reports import json_text, leaders_to_analyse
 
+    if format.binary and out is None:
+        raise typer.BadParameter(
+            f"{format.value} is written to a file: add --out FILE.{format.value}",
+            param_hint="--out",
+        )
     rules = load_planning(planning)
     table = load_measures(measures)
     graph, chosen, known = _read_chain(chain, store, weights, bodies=True)
@@ -147,7 +153,14 @@ def plan(
     leaders_to_analyse(graph, chain, None)
     bodies = body_capacities(known, rules, capacity)
     built = plan_for(graph, weak_links(graph, day, chosen), day, chosen, rules, bodies, table)
-    if format is PlanFormat.json:
+    if format.binary and out is not None:
+        from chainmap.exports import write_atomic
+        from chainmap.plans.office import plan_docx, plan_xlsx
+
+        render = plan_docx if format is PlanFormat.docx else plan_xlsx
+        write_atomic(render(built, table, lang.value), out)
+        err_console.print(f"wrote {out}")
+    elif format is PlanFormat.json:
         _emit(json_text(built.as_dict()), out)
     elif format is PlanFormat.html:
         _emit(render_html(built, table, lang.value), out)
