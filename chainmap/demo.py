@@ -90,7 +90,8 @@ def run_demo(
 
     Only the demo's own files in ``out`` are replaced: ``data/``, ``chainmap.db`` (with its WAL
     files), ``weak-links/`` (one CSV per chain, UTF-8 with BOM for Excel), ``plans/`` (each
-    chain's one-chain-one-policy plan in Chinese and English, Markdown and HTML, and as JSON),
+    chain's one-chain-one-policy plan in Chinese and English, Markdown and HTML, as JSON, and in
+    Chinese as a Word document and a workbook, ``ID.zh.docx`` and ``ID.zh.xlsx``),
     ``atlases/`` (each chain's atlas, segment by segment, and firm by firm, ``ID.firms.html``, each
     of its leaders' supplier-tier atlases, and the map of
     the first chain's province, ``map-PP.html``: HTML pages that open offline),
@@ -106,6 +107,7 @@ def run_demo(
     from chainmap.exports import write_export
     from chainmap.ingest.template import write_template
     from chainmap.plans import body_capacities, load_measures, load_planning
+    from chainmap.plans.office import plan_docx, plan_xlsx
     from chainmap.plans.plan import plan_for
     from chainmap.plans.render import render_html, render_markdown
     from chainmap.regionmap import region_map_from_store
@@ -174,6 +176,9 @@ def run_demo(
             (plan_dir / f"{chain.chain_id}.json").write_text(
                 json_text(plan.as_dict()), encoding="utf-8"
             )
+            # the files a bureau circulates, in Chinese
+            (plan_dir / f"{chain.chain_id}.zh.docx").write_bytes(plan_docx(plan, measures, "zh"))
+            (plan_dir / f"{chain.chain_id}.zh.xlsx").write_bytes(plan_xlsx(plan, measures, "zh"))
             if first is None and graph.graph["leaders"]:
                 leader = graph.graph["leaders"][0]
                 region = chain.region_code or graph.nodes[leader]["region_code"]

@@ -163,6 +163,26 @@ def test_demo_builds_a_fresh_store_and_summarizes_it(tmp_path: Path) -> None:
                 )
                 assert listed.exit_code == 0, listed.output
                 assert written == listed.stdout, (chain["chain_id"], format)
+        # and in Chinese as a Word document and a workbook, the same bytes
+        for format in ("docx", "xlsx"):
+            file = tmp_path / f"{chain['chain_id']}.{format}"
+            listed = runner.invoke(
+                app,
+                [
+                    "plan",
+                    "--chain",
+                    chain["chain_id"],
+                    "--format",
+                    format,
+                    "--out",
+                    str(file),
+                    "--store",
+                    f"sqlite:///{out / 'chainmap.db'}",
+                ],
+            )
+            assert listed.exit_code == 0, listed.output
+            written_bytes = (out / "plans" / f"{chain['chain_id']}.zh.{format}").read_bytes()
+            assert written_bytes == file.read_bytes(), (chain["chain_id"], format)
     # and each chain's atlas and its leaders' atlases, as `chainmap atlas` draws them
     store = f"sqlite:///{out / 'chainmap.db'}"
     expected = []
