@@ -4,8 +4,9 @@ The DOCX holds the plan's headings, the decision page's tables, the problem list
 joint-certification batches with their firms, the schedule and responsibilities, and the charts
 of :meth:`chainmap.plans.plan.ChainPlan.charts` drawn as PNG pictures (matplotlib). The XLSX has
 three sheets: the problem list (问题清单), the batches (联合认证批次, one row per firm) and the
-schedule (进度), guarded as :mod:`chainmap.exports` guards every workbook: text that would start
-a formula is prefixed with ``'`` and USCCs are text cells.
+schedule (进度), each printed landscape a page wide with its header on every page, guarded as
+:mod:`chainmap.exports` guards every workbook: text that would start a formula is prefixed with
+``'`` and USCCs are text cells.
 
 Both are deterministic for the same data and day: the documents' dates and the archives' file
 times are the plan's day, never the time of writing.
@@ -426,6 +427,8 @@ _HEADERS: dict[str, dict[str, str]] = {
 #: columns whose cells are codes: text, never numbers
 _CODES = {"prefecture_code", "usccs", "uscc", "body_id"}
 _PERCENT = {"share", "after"}
+#: columns of long text: wrapped in a column this wide, so that a printed page stays readable
+_WRAPPED = {"firms": 30, "usccs": 20, "measure": 30, "owner": 24, "firm": 30, "body": 24}
 
 
 def _cell_text(value: object) -> str:
@@ -440,7 +443,7 @@ def plan_xlsx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
     """The plan's problem list, batches (a row per firm) and schedule as a workbook (see the
     module docstring); ``lang`` is ``zh`` or ``en``."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     def w(word: str | None) -> str:
@@ -499,6 +502,7 @@ def plan_xlsx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     sheets: list[tuple[str, list[dict[str, Any]]]] = [
         ("problems", problems),
         ("batches", members),
@@ -519,6 +523,7 @@ def plan_xlsx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
             cell.font = bold
         widths = [_width(h) for h in headers]
         for r, row in enumerate(rows, 2):
+            lines = 1  # a wrapped cell's lines set its row's height: not every reader measures
             for c, key in enumerate(keys, 1):
                 value = row[key]
                 if value is None:
@@ -534,9 +539,22 @@ def plan_xlsx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
                     cell.number_format = "yyyy-mm-dd"
                 shown = value.isoformat() if isinstance(value, date) else str(value)
                 widths[c - 1] = max(widths[c - 1], _width(shown))
-        for c, width in enumerate(widths, 1):
-            sheet.column_dimensions[get_column_letter(c)].width = min(60, width + 2)
+                cell.alignment = wrap if key in _WRAPPED else top
+                if key in _WRAPPED:
+                    lines = max(lines, -(-_width(shown) // (_WRAPPED[key] - 2)))
+            if lines > 1:
+                sheet.row_dimensions[r].height = 15 * min(lines, 20)
+        for c, (key, width) in enumerate(zip(keys, widths, strict=True), 1):
+            most = _WRAPPED.get(key, 60)
+            sheet.column_dimensions[get_column_letter(c)].width = min(most, width + 2)
         sheet.freeze_panes = "A2"
+        # printed (or converted to PDF) landscape on A4, a page wide, the header on every page
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.print_title_rows = "1:1"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
     moment = datetime(plan.as_of.year, plan.as_of.month, plan.as_of.day)
     book.properties.title = _plain(_T["title"][lang].format(name=plan.name, chain=plan.chain_id))
