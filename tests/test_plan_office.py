@@ -56,6 +56,7 @@ def test_the_docx_holds_the_headings_the_decision_and_a_picture_per_chart(plan: 
         "决策摘要",
         "主要指标与目标",
         "4. 问题清单",
+        "5. 分类分级措施",
         "6. 联合认证批次",
         "7. 目标与里程碑",
     ):

@@ -1,12 +1,14 @@
 """The plan as the files a bureau circulates: a Word document (DOCX) and an Excel workbook (XLSX).
 
-The DOCX holds the plan's headings, the decision page's tables, the problem list, the
-joint-certification batches with their firms, the schedule and responsibilities, and the charts
-of :meth:`chainmap.plans.plan.ChainPlan.charts` drawn as PNG pictures (matplotlib). The XLSX has
-three sheets: the problem list (问题清单), the batches (联合认证批次, one row per firm) and the
-schedule (进度), each printed landscape a page wide with its header on every page, guarded as
-:mod:`chainmap.exports` guards every workbook: text that would start a formula is prefixed with
-``'`` and USCCs are text cells.
+The DOCX holds the plan's headings, the decision page's tables, the problem list, the measures
+by class, the joint-certification batches with their firms, the schedule and responsibilities,
+and the charts of :meth:`chainmap.plans.plan.ChainPlan.charts` drawn as PNG pictures
+(matplotlib).
+
+The XLSX has three sheets: the problem list (问题清单), the batches (联合认证批次, one row per
+firm) and the schedule (进度), each printed landscape a page wide with its header on every page,
+guarded as :mod:`chainmap.exports` guards every workbook: text that would start a formula is
+prefixed with ``'`` and USCCs are text cells.
 
 Both are deterministic for the same data and day: the documents' dates and the archives' file
 times are the plan's day, never the time of writing.
@@ -320,6 +322,20 @@ def plan_docx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
                 p.deadline.isoformat(),
             ]
             for i, p in enumerate(plan.problems, 1)
+        ],
+    )
+
+    heading(t("s5"), 1)
+    counts: dict[str, int] = {}
+    for m in plan.measures:
+        for measure in m.measures:
+            counts[measure] = counts.get(measure, 0) + 1
+    label = {k: getattr(v, lang) for k, v in rules.measures.items()}
+    table(
+        heads("measure", "firms"),
+        [
+            [label.get(k, k), str(n)]
+            for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
     )
 
