@@ -87,7 +87,9 @@ def test_the_xlsx_sheets_guard_formulas_and_keep_usccs_as_text(plan: ChainPlan) 
     assert rows[0][firm].value == "'" + TRAP
     assert all(r[uscc].data_type == "s" and r[uscc].number_format == "@" for r in rows)
     assert {r[uscc].value for r in rows} == {c.uscc for b in plan.batches for c in b.members}
-    assert book["进度"].max_row == len(plan.schedule) + 1
+    schedule = list(book["进度"].iter_rows(values_only=True))
+    assert schedule[0][:3] == ("季度", "批次数", "企业数")
+    assert [r[0] for r in schedule[1:]] == [q.quarter for q in plan.schedule]
     assert book["问题清单"].max_row == len(plan.problems) + 1
     english = load_workbook(io.BytesIO(plan_xlsx(plan, load_measures(), "en")))
     assert english.sheetnames == ["Problems", "Batches", "Schedule"]

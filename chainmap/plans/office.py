@@ -424,6 +424,7 @@ _HEADERS: dict[str, dict[str, str]] = {
     "deadline": {"zh": "完成时限", "en": "deadline"},
     "batch": {"zh": "批次", "en": "batch"},
     "quarter": {"zh": "审核季度", "en": "quarter"},
+    "period": {"zh": "季度", "en": "quarter"},
     "ready": {"zh": "可审核季度", "en": "ready from"},
     "body": {"zh": "认证机构", "en": "body"},
     "body_id": {"zh": "认证机构代码", "en": "body code"},
@@ -505,7 +506,7 @@ def plan_xlsx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
     ]
     progress: list[dict[str, Any]] = [
         {
-            "quarter": q.quarter,
+            "period": q.quarter,
             "batches": q.batches,
             "firm_count": q.firms,
             "days": q.audit_days,
@@ -531,7 +532,7 @@ def plan_xlsx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
             keys = {
                 "problems": ["rank", "level", "category", "segment", "firms", "deadline"],
                 "batches": ["batch", "quarter", "body", "firm", "uscc", "days"],
-                "schedule": ["quarter", "batches", "firm_count", "cumulative", "after"],
+                "schedule": ["period", "batches", "firm_count", "cumulative", "after"],
             }[sheet_key]
         headers = [_HEADERS[k][lang] for k in keys]
         sheet.append(headers)
