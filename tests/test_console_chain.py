@@ -330,9 +330,12 @@ def test_the_plan_page_for_each_role(console: Console) -> None:
         src = frame["src"].replace("&amp;", "&")
         assert src == f"/api/v1/chains/{chain}/plan?format=html&lang=zh"
         assert client.get(src).status_code == 200
-        for format in ("md", "html", "json"):
+        for format in ("md", "html", "json", "docx", "xlsx"):  # every format the CLI writes
             link = f"/api/v1/chains/{chain}/plan?format={format}&amp;lang=zh"
             assert link in answer.text, (who, format)
+        for format in ("docx", "xlsx"):  # the office files download with the session's cookie
+            got = client.get(f"/api/v1/chains/{chain}/plan", format=format, lang="zh")
+            assert got.status_code == 200 and got.content[:2] == b"PK", (who, format)
         # the batches: the firms the API's /batches gives this caller, by name
         api = client.get(f"/api/v1/chains/{chain}/batches").json()
         members = {m["uscc"] for b in api for m in b["members"]}
