@@ -141,3 +141,22 @@ def test_an_idle_or_too_old_session_is_refused(console: Console, monkeypatch: An
     assert client.get("/api/v1/chains").status_code == 401  # the API refuses the cookie too
     monkeypatch.undo()
     assert client.get("/").status_code == 303  # gone for good, not only at that moment
+
+
+def test_every_value_a_page_names_from_an_enum_has_its_words() -> None:
+    """Keys a page builds from a value (a certificate state, a size, a role, a plan format):
+    every value of the enum has its message, so that a new value cannot fail a page."""
+    from chainmap.access import Role
+    from chainmap.analysis.certification import CertState
+    from chainmap.enums import CertStatus, PlanFormat, SizeClass
+    from chainmap.exports import ExportFormat
+
+    words = catalogue()
+    wanted = [f"role.{r.value}" for r in Role] + [f"home.lead.{r.value}" for r in Role]
+    wanted += [f"{p}.{s.value}" for p in ("chain_page.cert", "firm_page.state") for s in CertState]
+    wanted += [f"weak_table.state.{s.value}" for s in CertState]
+    wanted += [f"{p}.{s.value}" for p in ("firm_page.size", "weak_table.size") for s in SizeClass]
+    wanted += [f"firm_page.cert_status.{s.value}" for s in CertStatus]
+    wanted += [f"chain_page.plan.format_{f.value}" for f in PlanFormat]
+    wanted += [f"chain_page.plan.export_{f.value}" for f in ExportFormat]
+    assert sorted(k for k in wanted if not words.has(k)) == []
