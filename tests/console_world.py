@@ -12,6 +12,7 @@ tests; ``log_in(browser, base, who)`` logs the shared headless Chromium in throu
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -156,6 +157,12 @@ def log_in(browser: Any, base: str, who: str, password: str = PASSWORD) -> Any:
     driver.find_element(By.ID, "login").send_keys(who)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    # the form's answer leads away from /login (home, or /password for a one-time password);
+    # reading the address before it has would open the login page again, logged out
+    deadline = time.monotonic() + 30
+    while "/login" in driver.current_url:
+        assert time.monotonic() < deadline, f"{who} was not logged in within 30 s"
+        time.sleep(0.05)
     return browser.open(driver.current_url)
 
 
