@@ -33,15 +33,19 @@ from chainmap.plans.render import (
     _COLUMNS,
     _T,
     _WORDS,
+    BATCH_COLUMNS,
+    PROBLEM_COLUMNS,
+    SCHEDULE_COLUMNS,
     _ask_lines,
     _indicator_row,
-    _named,
-    _names,
-    _owners,
     _pct,
     _problem_sentence,
     _reach,
+    measure_rows,
+    plan_batch_rows,
     plan_levels,
+    problem_rows,
+    schedule_rows,
 )
 
 __all__ = ["DOCX_MEDIA", "XLSX_MEDIA", "plan_docx", "plan_xlsx"]
@@ -295,92 +299,19 @@ def plan_docx(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> bytes:
 
     heading(t("s4"), 1)
     document.add_paragraph(t("level_rule", **plan_levels(plan)))
-    table(
-        heads(
-            "rank",
-            "level",
-            "category",
-            "segment",
-            "region",
-            "concerned",
-            "share",
-            "measure",
-            "owner",
-            "deadline",
-        ),
-        [
-            [
-                str(i),
-                LEVELS[p.level][0 if lang == "zh" else 1],
-                p.label.zh if lang == "zh" else p.label.en,
-                p.segment,
-                _named(p.prefecture, p.prefecture_name, lang),
-                _names(p.firms, lang),
-                _pct(p.exposure_share),
-                p.label.measure_zh if lang == "zh" else p.label.measure_en,
-                _owners(p),
-                p.deadline.isoformat(),
-            ]
-            for i, p in enumerate(plan.problems, 1)
-        ],
-    )
+    table(heads(*PROBLEM_COLUMNS), problem_rows(plan, lang))
 
     heading(t("s5"), 1)
-    counts: dict[str, int] = {}
-    for m in plan.measures:
-        for measure in m.measures:
-            counts[measure] = counts.get(measure, 0) + 1
-    label = {k: getattr(v, lang) for k, v in rules.measures.items()}
-    table(
-        heads("measure", "firms"),
-        [
-            [label.get(k, k), str(n)]
-            for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-    )
+    table(heads("measure", "firms"), measure_rows(plan, rules, lang))
 
     heading(t("s6"), 1)
-    rows = []
-    for i, (b, q, (before, after)) in enumerate(
-        zip(plan.batches, plan.batch_quarters, plan.batch_effects, strict=True), 1
-    ):
-        group = " / ".join(
-            _named(code, name, lang)
-            for code, name in zip(b.group, (b.division_name, b.prefecture_name), strict=True)
-            if code
-        )
-        rows.append(
-            [
-                str(i),
-                q or t("out_of_time"),
-                (plan.body_name(b.body_id) or "") if b.body_id else t("waiting"),
-                group or "–",
-                ("、" if lang == "zh" else ", ").join(f"{c.name or c.uscc}" for c in b.members),
-                f"{b.audit_days:g}",
-                f"{_pct(before)} → {_pct(after)}" if b.body_id else "",
-            ]
-        )
-    table(heads("batch", "quarter", "body", "group", "firm", "days", "effect"), rows)
+    table(heads(*BATCH_COLUMNS), plan_batch_rows(plan, lang, ready=False))
 
     heading(t("s7"), 1)
     document.add_paragraph(
         t("target", now=_pct(plan.coverage_now), target=_pct(plan.target), by=by)
     )
-    table(
-        heads("quarter", "batches", "firms", "days", "capacity", "cumulative", "after"),
-        [
-            [
-                q.quarter,
-                str(q.batches),
-                str(q.firms),
-                f"{q.audit_days:g}",
-                f"{q.capacity:g}",
-                str(q.certified),
-                _pct(q.coverage_after),
-            ]
-            for q in plan.schedule
-        ],
-    )
+    table(heads(*SCHEDULE_COLUMNS), schedule_rows(plan))
 
     heading(t("s8"), 1)
     bodies = sorted({b.body_id for b in plan.batches if b.body_id})

@@ -376,6 +376,105 @@ def _reach(plan: ChainPlan, lang: str) -> list[str]:
     return out
 
 
+#: the columns of the problem list, the batches and the schedule, as every format writes them
+PROBLEM_COLUMNS = (
+    "rank",
+    "level",
+    "category",
+    "segment",
+    "region",
+    "concerned",
+    "share",
+    "measure",
+    "owner",
+    "deadline",
+)
+BATCH_COLUMNS = ("batch", "quarter", "body", "group", "firm", "days", "effect")
+SCHEDULE_COLUMNS = ("quarter", "batches", "firms", "days", "capacity", "cumulative", "after")
+
+
+def problem_rows(plan: ChainPlan, lang: str) -> list[list[str]]:
+    """The problem list's rows (cells as a Markdown table holds them: data text escaped)."""
+    return [
+        [
+            str(i),
+            LEVELS[p.level][0 if lang == "zh" else 1],
+            p.label.zh if lang == "zh" else p.label.en,
+            _esc(p.segment),
+            _named(p.prefecture, p.prefecture_name, lang),
+            _names(p.firms, lang),
+            _pct(p.exposure_share),
+            p.label.measure_zh if lang == "zh" else p.label.measure_en,
+            _owners(p),
+            p.deadline.isoformat(),
+        ]
+        for i, p in enumerate(plan.problems, 1)
+    ]
+
+
+def measure_rows(plan: ChainPlan, rules: MeasureRules, lang: str) -> list[list[str]]:
+    """Each measure of the firms' measure sets (一企一策) and how many firms it is for, most
+    first."""
+    counts: dict[str, int] = {}
+    for m in plan.measures:
+        for measure in m.measures:
+            counts[measure] = counts.get(measure, 0) + 1
+    label = {k: getattr(v, lang) for k, v in rules.measures.items()}
+    return [
+        [_esc(label.get(k, k)), str(n)]
+        for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def plan_batch_rows(plan: ChainPlan, lang: str, *, ready: bool = True) -> list[list[str]]:
+    """The batches' rows, each with its quarter (and, with ``ready``, the quarter its firms are
+    ready from when that is later than the schedule's first), body, group, firms and effect."""
+    rows = []
+    for i, (b, q, ready_in, (before, after)) in enumerate(
+        zip(
+            plan.batches, plan.batch_quarters, plan.ready_quarters, plan.batch_effects, strict=True
+        ),
+        1,
+    ):
+        group = " / ".join(
+            _named(code, name, lang)
+            for code, name in zip(b.group, (b.division_name, b.prefecture_name), strict=True)
+            if code
+        )
+        when = q or _T["out_of_time"][lang]
+        if ready and ready_in and plan.schedule and ready_in != plan.schedule[0].quarter:
+            said = _T["ready"][lang].format(q=ready_in)
+            when += f"（{said}）" if lang == "zh" else f" ({said})"
+        rows.append(
+            [
+                str(i),
+                when,
+                _esc(plan.body_name(b.body_id)) if b.body_id else _T["waiting"][lang],
+                group or "–",
+                ("、" if lang == "zh" else ", ").join(_esc(c.name or c.uscc) for c in b.members),
+                f"{b.audit_days:g}",
+                f"{_pct(before)} → {_pct(after)}" if b.body_id else "",
+            ]
+        )
+    return rows
+
+
+def schedule_rows(plan: ChainPlan) -> list[list[str]]:
+    """The schedule's rows, quarter by quarter."""
+    return [
+        [
+            q.quarter,
+            str(q.batches),
+            str(q.firms),
+            f"{q.audit_days:g}",
+            f"{q.capacity:g}",
+            str(q.certified),
+            _pct(q.coverage_after),
+        ]
+        for q in plan.schedule
+    ]
+
+
 def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> str:
     """The plan in Markdown; ``lang`` is ``zh`` or ``en``. The first section is the decision:
     figures against targets, the problems that matter most, what is asked of whom by when."""
@@ -537,80 +636,14 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     )
 
     out += [f"## {t('s4')}", ""]
-    levels = plan_levels(plan)
-    out += [t("level_rule", **levels), ""]
-    out += table(
-        [
-            "rank",
-            "level",
-            "category",
-            "segment",
-            "region",
-            "concerned",
-            "share",
-            "measure",
-            "owner",
-            "deadline",
-        ],
-        [
-            [
-                str(i),
-                LEVELS[p.level][0 if lang == "zh" else 1],
-                p.label.zh if lang == "zh" else p.label.en,
-                _esc(p.segment),
-                _named(p.prefecture, p.prefecture_name, lang),
-                _names(p.firms, lang),
-                _pct(p.exposure_share),
-                p.label.measure_zh if lang == "zh" else p.label.measure_en,
-                _owners(p),
-                p.deadline.isoformat(),
-            ]
-            for i, p in enumerate(plan.problems, 1)
-        ],
-    )
+    out += [t("level_rule", **plan_levels(plan)), ""]
+    out += table(list(PROBLEM_COLUMNS), problem_rows(plan, lang))
 
     out += [f"## {t('s5')}", ""]
-    counts: dict[str, int] = {}
-    for m in plan.measures:
-        for measure in m.measures:
-            counts[measure] = counts.get(measure, 0) + 1
-    label = {k: getattr(v, lang) for k, v in rules.measures.items()}
-    out += table(
-        ["measure", "firms"],
-        [
-            [_esc(label[k]), str(n)]
-            for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-    )
+    out += table(["measure", "firms"], measure_rows(plan, rules, lang))
 
     out += [f"## {t('s6')}", ""]
-    rows = []
-    for i, (b, q, ready, (before, after)) in enumerate(
-        zip(
-            plan.batches, plan.batch_quarters, plan.ready_quarters, plan.batch_effects, strict=True
-        ),
-        1,
-    ):
-        group = " / ".join(
-            _named(code, name, lang)
-            for code, name in zip(b.group, (b.division_name, b.prefecture_name), strict=True)
-            if code
-        )
-        when = q or t("out_of_time")
-        if ready and plan.schedule and ready != plan.schedule[0].quarter:
-            when += f"（{t('ready', q=ready)}）" if lang == "zh" else f" ({t('ready', q=ready)})"
-        rows.append(
-            [
-                str(i),
-                when,
-                _esc(plan.body_name(b.body_id)) if b.body_id else t("waiting"),
-                group or "–",
-                ("、" if lang == "zh" else ", ").join(_esc(c.name or c.uscc) for c in b.members),
-                f"{b.audit_days:g}",
-                f"{_pct(before)} → {_pct(after)}" if b.body_id else "",
-            ]
-        )
-    out += table(["batch", "quarter", "body", "group", "firm", "days", "effect"], rows)
+    out += table(list(BATCH_COLUMNS), plan_batch_rows(plan, lang))
 
     out += [f"## {t('s7')}", ""]
     out += [
@@ -623,21 +656,7 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
         " ".join(_reach(plan, lang)),
         "",
     ]
-    out += table(
-        ["quarter", "batches", "firms", "days", "capacity", "cumulative", "after"],
-        [
-            [
-                q.quarter,
-                str(q.batches),
-                str(q.firms),
-                f"{q.audit_days:g}",
-                f"{q.capacity:g}",
-                str(q.certified),
-                _pct(q.coverage_after),
-            ]
-            for q in plan.schedule
-        ],
-    )
+    out += table(list(SCHEDULE_COLUMNS), schedule_rows(plan))
 
     out += [f"## {t('s8')}", ""]
     bodies = sorted({b.body_id for b in plan.batches if b.body_id})
@@ -653,6 +672,7 @@ def render_markdown(plan: ChainPlan, rules: MeasureRules, lang: str = "zh") -> s
     ]
 
     out += [f"## {t('appendix')}", ""]
+    label = {k: getattr(v, lang) for k, v in rules.measures.items()}
     out += table(
         ["firm", "uscc", "size", "state", "measures"],
         [
