@@ -233,6 +233,44 @@ def segment_firms(
     and its weak-link score: on the whole chain, or for a leader its own tree (as
     :func:`segment_strip`). A segment the chain lacks is not found (404). Kept while the data
     stays the same."""
+
+    def compute() -> SegmentFirms:
+        if caller.role is Role.LEADER:
+            graph, figures = _tree_graph(caller, chain, store, results, settings, weights, day)
+            reach = StripReach.TREE
+        else:
+            graph, figures = chain_analysis(results, store, chain.chain_id, day, weights)
+            reach = StripReach.CHAIN if bounds.regions is None else StripReach.REGIONS
+        found = [
+            s
+            for s in graph.graph.get("segments", [])
+            if s.chain_id == chain.chain_id and s.segment_id == segment_id
+        ]
+        if not found:
+            raise missing("segment", repr(segment_id))
+        best: dict[str, float] = {}
+        for f in figures:
+            best[f.uscc] = max(f.score, best.get(f.uscc, f.score))
+        member = (chain.chain_id, segment_id)
+        expiring = weights.thresholds.expiring_days
+        firms = [
+            SegmentFirm(
+                uscc=uscc,
+                name=attrs.get("name", ""),
+                region_code=attrs.get("region_code", ""),
+                industry_code=attrs.get("industry_code", ""),
+                size=attrs.get("size"),
+                certification=certification(attrs.get("certificates", ()), day, expiring),
+                score=best.get(uscc),
+                weak=uscc in best and is_weak(best[uscc], weights.thresholds.min_score),
+            )
+            for uscc, attrs in graph.nodes(data=True)
+            if member in attrs.get("segments", ())
+            and bounds.admits(uscc, attrs.get("region_code", ""))
+        ]
+        firms.sort(key=lambda f: (not f.weak, -(f.score or 0.0), f.name, f.uscc))
+        return SegmentFirms(found[0], reach, firms)
+
     tree_of = caller.enterprise if caller.role is Role.LEADER else None
     key = (
         "segment-firms",
@@ -244,59 +282,7 @@ def segment_firms(
         day,
         weights,
     )
-    return results.get(
-        key,
-        lambda: _segment_firms(
-            caller, chain, segment_id, store, results, settings, bounds, weights, day
-        ),
-    )
-
-
-def _segment_firms(
-    caller: Principal,
-    chain: ChainRow,
-    segment_id: str,
-    store: Store,
-    results: Results,
-    settings: Settings,
-    bounds: Bounds,
-    weights: Weights,
-    day: date,
-) -> SegmentFirms:
-    if caller.role is Role.LEADER:
-        graph, figures = _tree_graph(caller, chain, store, results, settings, weights, day)
-        reach = StripReach.TREE
-    else:
-        graph, figures = chain_analysis(results, store, chain.chain_id, day, weights)
-        reach = StripReach.CHAIN if bounds.regions is None else StripReach.REGIONS
-    found = [
-        s
-        for s in graph.graph.get("segments", [])
-        if s.chain_id == chain.chain_id and s.segment_id == segment_id
-    ]
-    if not found:
-        raise missing("segment", repr(segment_id))
-    best: dict[str, float] = {}
-    for f in figures:
-        best[f.uscc] = max(f.score, best.get(f.uscc, f.score))
-    member = (chain.chain_id, segment_id)
-    expiring = weights.thresholds.expiring_days
-    firms = [
-        SegmentFirm(
-            uscc=uscc,
-            name=attrs.get("name", ""),
-            region_code=attrs.get("region_code", ""),
-            industry_code=attrs.get("industry_code", ""),
-            size=attrs.get("size"),
-            certification=certification(attrs.get("certificates", ()), day, expiring),
-            score=best.get(uscc),
-            weak=uscc in best and is_weak(best[uscc], weights.thresholds.min_score),
-        )
-        for uscc, attrs in graph.nodes(data=True)
-        if member in attrs.get("segments", ()) and bounds.admits(uscc, attrs.get("region_code", ""))
-    ]
-    firms.sort(key=lambda f: (not f.weak, -(f.score or 0.0), f.name, f.uscc))
-    return SegmentFirms(found[0], reach, firms)
+    return results.get(key, compute)
 
 
 @dataclass(frozen=True, slots=True)
