@@ -24,20 +24,16 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from api_world import serving  # noqa: E402
 from browser import Browser, chromium_problem  # noqa: E402
 from selenium.common.exceptions import (  # noqa: E402
     StaleElementReferenceException,
@@ -114,37 +110,6 @@ def shots(demo: DemoResult) -> list[Shot]:
         Shot("users", "admin", "/admin/users"),
         Shot("tokens", "admin", "/admin/tokens"),
     ]
-
-
-@contextmanager
-def serving(store_url: str) -> Iterator[str]:
-    """`chainmap serve` over ``store_url`` on a free loopback port; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "chainmap", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--store", store_url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("chainmap serve did not start within 60 s") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 class Console:
@@ -253,7 +218,7 @@ def main() -> int:
         passwords = {a.login: a.password for a in demo.accounts}
         wanted = shots(demo)
         asked.out.mkdir(parents=True, exist_ok=True)
-        with serving(demo.store_url) as base, Browser() as browser:
+        with serving(demo.store_url, seconds=60) as base, Browser() as browser:
             console = Console(browser, base, passwords, asked.lang)
             for shot in wanted:
                 why = take(console, shot, asked.out)

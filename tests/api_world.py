@@ -207,31 +207,39 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
     return "\n".join(",".join(r) for r in rows).encode("utf-8")
 
 
-@contextmanager
-def serving(url: str) -> Iterator[str]:
-    """`chainmap serve` over the store ``url`` on a free loopback port, up within 30 s; yields
-    its base URL (``http://127.0.0.1:PORT``) and always stops it."""
+def free_port() -> int:
+    """A TCP port free on the loopback interface just now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "chainmap", "serve", "--host", "127.0.0.1"]
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running(
+    command: list[str], port: int, *, stderr: bool = False, seconds: float = 30
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``command`` (a ``chainmap serve``) on ``port`` of the loopback interface, up once
+    ``/api/v1/health`` answers (within ``seconds``); yields its base URL and the process, and
+    always stops it. With ``stderr`` its standard error is kept to read (``communicate``)."""
     server = subprocess.Popen(
-        [*command, "--port", str(port), "--store", url],
+        [*command, "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if stderr else subprocess.DEVNULL,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + seconds
         while True:
             try:
                 urllib.request.urlopen(f"{base}/api/v1/health", timeout=1).read()
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("chainmap serve did not start within 30 s")
+                    pytest.fail(f"chainmap serve did not start within {seconds:g} s")
                 time.sleep(0.1)
-        yield base
+        yield base, server
     finally:
         server.terminate()
         try:
@@ -239,3 +247,12 @@ def serving(url: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
+
+
+@contextmanager
+def serving(url: str, *, seconds: float = 30) -> Iterator[str]:
+    """`chainmap serve` over the store ``url`` on a free loopback port, up within ``seconds``;
+    yields its base URL (``http://127.0.0.1:PORT``) and always stops it."""
+    command = [sys.executable, "-m", "chainmap", "serve", "--host", "127.0.0.1", "--store", url]
+    with running(command, free_port(), seconds=seconds) as (base, _):
+        yield base

@@ -7,22 +7,19 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import socket
 import stat
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
 import pytest
+from api_world import free_port, running
 from typer.testing import CliRunner
 
 from chainmap.access import Role
@@ -92,43 +89,6 @@ class Browser:
                 return Answer(answer.status, answer.headers, answer.read().decode())
         except urllib.error.HTTPError as refused:
             return Answer(refused.code, refused.headers, refused.read().decode())
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _running(command: list[str], port: int) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``command`` (a `chainmap serve`) on ``port`` until /api/v1/health answers; stopped."""
-    server = subprocess.Popen(
-        [*command, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("chainmap serve did not start within 30 s")
-                time.sleep(0.1)
-        yield base, server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 def _log_in(http: Browser, login: str, password: str) -> Answer:
@@ -203,7 +163,7 @@ def test_the_printed_command_starts_the_console_and_the_passwords_log_in(
     else:  # not in a virtual environment: the chainmap on PATH
         command = [sys.executable, "-m", "chainmap", *command[1:]]
     printed = _printed(output)
-    with _running(command, _port()) as (base, _):
+    with running(command, free_port()) as (base, _):
         for login, (password, _, _) in printed.items():
             http = Browser(base)
             answer = _log_in(http, login, password)
@@ -220,8 +180,8 @@ def test_serve_prints_the_console_and_the_api_and_takes_https_cookies(
     out, _ = demo
     url = f"sqlite:///{out / 'chainmap.db'}"
     command = [sys.executable, "-m", "chainmap", "serve", "--store", url, "--https-cookies"]
-    port = _port()
-    with _running(command, port) as (base, server):
+    port = free_port()
+    with running(command, port, stderr=True) as (base, server):
         login_page = Browser(base).get("/login")
         assert login_page.status_code == 200
         assert "secure" in login_page.headers["set-cookie"].lower()
@@ -244,11 +204,11 @@ def test_https_cookies_from_the_environment(demo: tuple[Path, str]) -> None:
     command = [sys.executable, "-m", "chainmap", "serve", "--store", url]
     os.environ["CHAINMAP_HTTPS_COOKIES"] = "true"
     try:
-        with _running(command, _port()) as (base, _):
+        with running(command, free_port()) as (base, _):
             assert "secure" in Browser(base).get("/login").headers["set-cookie"].lower()
     finally:
         del os.environ["CHAINMAP_HTTPS_COOKIES"]
-    with _running(command, _port()) as (base, _):
+    with running(command, free_port()) as (base, _):
         assert "secure" not in Browser(base).get("/login").headers["set-cookie"].lower()
 
 
