@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from chainmap.access import Principal, Role
 from chainmap.analysis import FirmFigures, Weights, analyse_leader, weak_links
 from chainmap.graph import to_digraph
-from chainmap.records import Subgraph
+from chainmap.records import ChainRow, Subgraph
 from chainmap.reports import chain_graph, leaders_to_analyse
 from chainmap.store import Store
 
@@ -25,6 +25,7 @@ __all__ = [
     "caller_figures",
     "chain_analysis",
     "chain_figures",
+    "chain_rows",
     "tree_analysis",
     "tree_read",
 ]
@@ -101,6 +102,14 @@ def caller_figures(
             results, store, chain_id, day, weights, tree_of=caller.enterprise, depth=depth
         )
     return chain_figures(results, store, chain_id, day, weights, leader=leader)
+
+
+def chain_rows(results: Results, store: Store) -> dict[str, ChainRow]:
+    """Every chain of the store by its id, in the store's order (kept while the data stays the
+    same)."""
+    return results.get(
+        ("chains", store.generation()), lambda: {c.chain_id: c for c in store.chains()}
+    )
 
 
 def body_names(results: Results, store: Store) -> dict[str, str]:

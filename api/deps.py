@@ -19,6 +19,7 @@ from chainmap.records import ChainRow
 from chainmap.store import Store, open_store
 
 from .cache import Results
+from .computed import chain_rows
 from .console.auth import SAFE, csrf_refused, session_of
 from .errors import ApiError, missing
 from .params import USCC, ChainId
@@ -262,8 +263,7 @@ def get_chain(
     chain_id: ChainId, caller: CallerDep, store: StoreDep, results: ResultsDep
 ) -> ChainRow:
     """The chain asked for: 404 when there is none, or for a leader one it does not lead."""
-    key = ("chains", store.generation())
-    chains = results.get(key, lambda: {c.chain_id: c for c in store.chains()})
+    chains = chain_rows(results, store)
     chain = chains.get(chain_id)
     if chain is None or (
         caller.role is Role.LEADER

@@ -24,7 +24,7 @@ from chainmap.reports import batch_rows
 from chainmap.store import Store
 
 from .cache import Results
-from .computed import caller_figures
+from .computed import caller_figures, chain_rows
 from .permissions import Permission, PlanReach, grants, plan_reach
 from .scope import Bounds, led_chains
 
@@ -71,11 +71,11 @@ class Overview:
 
 def visible_chains(caller: Principal, store: Store, results: Results) -> list[ChainRow]:
     """The chains the caller may see: a leader those it leads, everyone else all."""
-    chains = results.get(("chain-rows", store.generation()), store.chains)
+    chains = list(chain_rows(results, store).values())
     if caller.role is Role.LEADER:
         led = led_chains(results, store, caller.enterprise or "")
         return [c for c in chains if c.chain_id in led]
-    return list(chains)
+    return chains
 
 
 def overview(

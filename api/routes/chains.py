@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from chainmap.access import Role
-
 from ..deps import BoundsDep, ChainsCaller, ResultsDep, SettingsDep, StoreDep, WeightsDep
-from ..overview import overview
+from ..overview import overview, visible_chains
 from ..params import AsOf
 from ..schemas import Chain, OverviewOut
-from ..scope import led_chains
 
 router = APIRouter(tags=["chains"])
 
 
 @router.get("/chains", summary="The chains the caller may see")
 def chains(caller: ChainsCaller, store: StoreDep, results: ResultsDep) -> list[Chain]:
-    if caller.role is Role.LEADER:
-        assert caller.enterprise is not None
-        led = led_chains(results, store, caller.enterprise)
-        return [Chain.of(c) for c in store.chains() if c.chain_id in led]
-    return [Chain.of(c) for c in store.chains()]
+    return [Chain.of(c) for c in visible_chains(caller, store, results)]
 
 
 @router.get("/overview", summary="The caller's figures: firms, coverage, weak links, expiring")
