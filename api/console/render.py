@@ -137,8 +137,8 @@ def number(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
-def lang_of(request: Request, session: Session | None = None) -> str:
-    """The language of the page: chosen in the console, else the browser's."""
+def lang_of(request: Request) -> str:
+    """The language of the page: the one chosen with the console's switch, else Chinese."""
     return choose_lang(request.cookies.get(LANG_COOKIE))
 
 
@@ -149,10 +149,9 @@ def page(
     *,
     session: Session | None = None,
     status_code: int = 200,
-    title: str | None = None,
 ) -> HTMLResponse:
     """The page ``template`` rendered in the caller's language, with the security headers."""
-    lang = lang_of(request, session)
+    lang = lang_of(request)
     words = catalogue()
 
     def t(key: str, /, **fields: Any) -> str:
@@ -181,8 +180,7 @@ def page(
                 "session": session,
                 "me": session.principal if session else None,
                 "path": request.url.path,
-                "title": title or "",
-            }
+                }
         )
     )
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)

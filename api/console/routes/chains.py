@@ -182,7 +182,7 @@ def plan_page(
     as a table, exported as XLSX or CSV when asked (``?export=xlsx|csv``)."""
     batches = chain_batches(caller, asked, store, settings, results, day, weights)
     chain = asked.chain
-    lang = lang_of(request, session)
+    lang = lang_of(request)
     if export is not None:
         data = export_bytes(batch_member_rows(batches), BATCH_MEMBERS, export, lang=lang)
         named = f"{BATCH_MEMBERS.title(lang)}-{chain.name}-{day.isoformat()}.{export.value}"

@@ -68,7 +68,7 @@ def new_password(
     except (LoginRefused, NotFound):
         return _form(request, session, error="password_page.wrong_current", status=422)
     except RuleViolation as refused:
-        return _form(request, session, rule=refused.text(lang_of(request, session)), status=422)
+        return _form(request, session, rule=refused.text(lang_of(request)), status=422)
     sessions = sessions_of(request)
     sessions.end_all_of(login)  # this one too: the browser gets a new id below
     answer = RedirectResponse("/password?changed=true", status_code=303)

@@ -62,7 +62,7 @@ def _shown(
     """The page ``template`` with the weak-link table of ``found`` in it (``table`` in the
     context), or, when a ``format`` is asked for, the whole filtered table as a download named
     by the message ``file``."""
-    lang = lang_of(request, session)
+    lang = lang_of(request)
     if format is not None:
         name = catalogue().text(file[0], lang, **file[1])
         return export(found, query, format, lang=lang, with_chain=with_chain, name=name, day=day)
