@@ -180,7 +180,7 @@ def page(
                 "session": session,
                 "me": session.principal if session else None,
                 "path": request.url.path,
-                }
+            }
         )
     )
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
